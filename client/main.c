@@ -1,0 +1,2 @@
+#include "limpet.h"
+int main(int c, char **v) { return 0; }
