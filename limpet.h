@@ -151,6 +151,10 @@ enum tracked_mode {
 	TMODE_SYNC_OUTPUT,	/* ?2026 */
 	TMODE_MODIFY_OTHER_KEYS,	/* CSI > 4 ; n m */
 	TMODE_KITTY_KEYBOARD,	/* CSI > n u */
+	TMODE_SCROLL_REGION,	/* CSI t ; b r */
+	TMODE_ORIGIN,		/* ?6 */
+	TMODE_REVERSE_WRAP,	/* ?45 */
+	TMODE_NO_AUTOWRAP,	/* ?7l */
 	TMODE_COUNT
 };
 

@@ -14,7 +14,951 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
 #include "limpet.h"
 
-/* Placeholder until this module is written. */
+/*
+ * The client: relays bytes between the user's terminal and ssh's pty, and
+ * runs one ssh connection after another until the session ends.
+ *
+ * A connection ends when ssh has exited and both its pty and its stderr
+ * are drained (or a short time after exit has passed: a grandchild may
+ * hold them open). Then what ssh said decides: the multiplexer detached
+ * or the session ended (exit), a failure reconnecting cannot cure (exit
+ * with ssh's status and its reason), or a failure of the link (show a
+ * notice and reconnect after a short, capped backoff, forever).
+ */
 
+#define RELAY_READ_SIZE		65536
+#define TTY_HIGH_WATER		(256 * 1024)	/* stop reading ssh above */
+#define TTY_LOW_WATER		(64 * 1024)	/* and resume below */
+#define PENDING_INPUT_MAX	(64 * 1024)	/* typed while disconnected */
+#define ERRTEXT_MAX		(16 * 1024)	/* ssh's stderr kept per link */
+#define DRAIN_AFTER_EXIT_MS	200
+#define KILL_GRACE_MS		1000
+#define STABLE_CONNECTION_S	3
+
+enum intent {
+	INTENT_NONE,
+	INTENT_QUIT,		/* the user quit: exit once ssh is gone */
+	INTENT_RECONNECT	/* the user asked for a fresh connection */
+};
+
+struct client;
+
+struct conn {
+	struct client	*c;
+	struct ssh_proc	 proc;
+	struct event	*ev_read;
+	struct event	*ev_write;
+	struct event	*ev_err;
+	struct event	*ev_drain;
+	struct event	*ev_kill;
+	struct evbuffer	*to_ssh;
+	struct evbuffer	*errtext;
+	char		 errline[1024];
+	size_t		 nerrline;
+	int		 exited;
+	int		 wstatus;
+	int		 master_eof;
+	int		 err_eof;
+	int		 established;
+	int		 killing;
+	enum intent	 intent;
+	struct timespec	 started;
+};
+
+struct client {
+	struct event_base	*base;
+	struct options		*opts;
+	struct settings		*set;
+	char			**argv;
+	struct tty		 tty;
+	struct escape		 esc;
+	struct modes		 modes;
+	struct evbuffer		*to_tty;
+	struct evbuffer		*pending_input;
+	struct event		*ev_tty_read;
+	struct event		*ev_tty_write;
+	struct event		*ev_retry;
+	struct event		*ev_notice;
+	struct event		*ev_signals[8];
+	struct conn		*conn;
+	int			 tty_gone;
+	int			 quitting;
+	int			 done;
+	int			 exit_status;
+	char			*exit_message;
+	int			 attempts;
+	int			 connects;
+	int			 ever_established;
+	int			 master_paused;
+	int			 down;
+	struct timespec		 down_since;
+	char			 down_reason[256];
+	int			 notice_shown;
+	char			 rbuf[RELAY_READ_SIZE + MODES_HOLD_MAX];
+};
+
+static struct client	*cleanup_client;
+
+static void	 client_cleanup(void);
+static void	 client_finish(struct client *, int, const char *);
+static void	 client_quit(struct client *);
+static void	 client_reconnect_now(struct client *);
+static void	 client_schedule_retry(struct client *);
+static void	 client_update_notice(struct client *);
+static void	 client_erase_notice(struct client *);
+static void	 client_tty_write_enable(struct client *);
+static void	 client_to_tty(struct client *, const void *, size_t);
+static void	 client_send_input(struct client *, const char *, size_t);
+static void	 client_help(struct client *);
+static void	 client_suspend(struct client *);
+static void	 client_poke_remote_size(struct client *);
+
+static void	 conn_start(struct client *);
+static void	 conn_free(struct conn *);
+static void	 conn_kill(struct conn *, enum intent);
+static void	 conn_maybe_done(struct conn *);
+static void	 conn_done(struct conn *);
+static void	 conn_err_line(struct conn *, const char *);
+
+static void	 cb_tty_read(evutil_socket_t, short, void *);
+static void	 cb_tty_write(evutil_socket_t, short, void *);
+static void	 cb_master_read(evutil_socket_t, short, void *);
+static void	 cb_master_write(evutil_socket_t, short, void *);
+static void	 cb_err_read(evutil_socket_t, short, void *);
+static void	 cb_drain(evutil_socket_t, short, void *);
+static void	 cb_kill(evutil_socket_t, short, void *);
+static void	 cb_retry(evutil_socket_t, short, void *);
+static void	 cb_notice(evutil_socket_t, short, void *);
+static void	 cb_signal(evutil_socket_t, short, void *);
+
+static double
+elapsed_since(const struct timespec *then)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ((double)(now.tv_sec - then->tv_sec) +
+	    (double)(now.tv_nsec - then->tv_nsec) / 1e9);
+}
+
+static struct timeval
+ms_to_tv(long ms)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	return (tv);
+}
+
+/* --- the user's terminal ------------------------------------------------ */
+
+static void
+client_to_tty(struct client *c, const void *data, size_t len)
+{
+	if (c->tty_gone || len == 0)
+		return;
+	evbuffer_add(c->to_tty, data, len);
+	client_tty_write_enable(c);
+}
+
+static void
+client_tty_write_enable(struct client *c)
+{
+	if (!c->tty_gone && evbuffer_get_length(c->to_tty) > 0)
+		event_add(c->ev_tty_write, NULL);
+}
+
+static void
+cb_tty_write(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	int		 n;
+
+	n = evbuffer_write(c->to_tty, fd);
+	if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		/* The terminal is gone: nobody is left to show anything. */
+		log_debug("terminal write failed: %s", strerror(errno));
+		c->tty_gone = 1;
+		evbuffer_drain(c->to_tty, evbuffer_get_length(c->to_tty));
+		client_quit(c);
+		return;
+	}
+	if (evbuffer_get_length(c->to_tty) > 0)
+		event_add(c->ev_tty_write, NULL);
+	if (c->master_paused &&
+	    evbuffer_get_length(c->to_tty) < TTY_LOW_WATER) {
+		c->master_paused = 0;
+		if (c->conn != NULL && !c->conn->master_eof)
+			event_add(c->conn->ev_read, NULL);
+	}
+}
+
+static void
+cb_tty_read(evutil_socket_t fd, short events, void *arg)
+{
+	struct client		*c = arg;
+	char			 in[4096], out[4096 + 1];
+	ssize_t			 n;
+	size_t			 off = 0, used, outlen;
+	enum escape_action	 action;
+
+	n = read(fd, in, sizeof in);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		log_debug("terminal closed (%s)", n == 0 ? "eof" :
+		    strerror(errno));
+		event_del(c->ev_tty_read);
+		c->tty_gone = 1;
+		client_quit(c);
+		return;
+	}
+	while (off < (size_t)n) {
+		used = escape_feed(&c->esc, in + off, (size_t)n - off, out,
+		    &outlen, &action);
+		off += used;
+		client_send_input(c, out, outlen);
+		switch (action) {
+		case ESCAPE_ACT_QUIT:
+			client_quit(c);
+			return;
+		case ESCAPE_ACT_RECONNECT:
+			client_reconnect_now(c);
+			break;
+		case ESCAPE_ACT_SUSPEND:
+			client_suspend(c);
+			break;
+		case ESCAPE_ACT_HELP:
+			client_help(c);
+			break;
+		case ESCAPE_ACT_NONE:
+			break;
+		}
+	}
+}
+
+/*
+ * Typed bytes go to the live connection. With none (waiting to retry),
+ * they wait for the next one, so nothing typed is lost; with a bound, so
+ * a cat on the keyboard cannot eat memory.
+ */
+static void
+client_send_input(struct client *c, const char *data, size_t len)
+{
+	struct conn	*conn = c->conn;
+
+	if (len == 0)
+		return;
+	if (conn != NULL && !conn->killing && !conn->exited) {
+		evbuffer_add(conn->to_ssh, data, len);
+		event_add(conn->ev_write, NULL);
+		return;
+	}
+	if (evbuffer_get_length(c->pending_input) + len > PENDING_INPUT_MAX) {
+		log_debug("input buffer full while disconnected, %zu dropped",
+		    len);
+		return;
+	}
+	evbuffer_add(c->pending_input, data, len);
+}
+
+static void
+client_help(struct client *c)
+{
+	const char	*help = escape_help(&c->esc);
+
+	client_to_tty(c, help, strlen(help));
+	/* The help text disturbed the multiplexer's screen: ask for more. */
+	client_poke_remote_size(c);
+}
+
+/*
+ * A multiplexer redraws everything when its terminal changes size; a
+ * change and back again is the cleanest way to ask it for a redraw.
+ */
+static void
+client_poke_remote_size(struct client *c)
+{
+	struct winsize	ws, smaller;
+
+	if (c->conn == NULL || c->set->mux == MUX_NONE)
+		return;
+	tty_get_size(&c->tty, &ws);
+	smaller = ws;
+	smaller.ws_row = ws.ws_row > 2 ? ws.ws_row - 1 : ws.ws_row + 1;
+	ioctl(c->conn->proc.master, TIOCSWINSZ, &smaller);
+	ioctl(c->conn->proc.master, TIOCSWINSZ, &ws);
+}
+
+static void
+client_suspend(struct client *c)
+{
+	char	buf[512];
+	size_t	n;
+
+	/* Hand the terminal back as the shell expects it, then stop. */
+	n = modes_reset(&c->modes, buf, sizeof buf);
+	evbuffer_add(c->to_tty, buf, n);
+	evbuffer_add(c->to_tty, "\r\n", 2);
+	tty_restore(&c->tty);
+	while (evbuffer_get_length(c->to_tty) > 0 &&
+	    evbuffer_write(c->to_tty, c->tty.out) > 0)
+		;
+	log_debug("suspending");
+	raise(SIGTSTP);
+	log_debug("resumed");
+	if (tty_raw(&c->tty) == -1)
+		log_debug("can't enter raw mode again: %s", strerror(errno));
+	client_poke_remote_size(c);
+}
+
+/* --- the notice line ------------------------------------------------------ */
+
+static void
+client_update_notice(struct client *c)
+{
+	struct winsize	 ws;
+	char		 text[512], buf[2048];
+	const char	*host = c->opts->host;
+	size_t		 n;
+	long		 secs;
+	char		 esc[8];
+
+	if (!c->down || c->tty_gone)
+		return;
+	secs = (long)elapsed_since(&c->down_since);
+	if (c->esc.ch == ESCAPE_NONE)
+		snprintf(esc, sizeof esc, "SIGTERM");
+	else if (c->esc.ch < 0x20)
+		snprintf(esc, sizeof esc, "^%c.", c->esc.ch + '@');
+	else
+		snprintf(esc, sizeof esc, "%c.", c->esc.ch);
+	snprintf(text, sizeof text,
+	    " limpet: %s: %s - reconnecting (attempt %d, %lds) - %s to quit",
+	    host, c->down_reason[0] != '\0' ? c->down_reason : "link lost",
+	    c->attempts + 1, secs, esc);
+	tty_get_size(&c->tty, &ws);
+	n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col, text);
+	if (n > 0) {
+		client_to_tty(c, buf, n);
+		c->notice_shown = 1;
+	}
+	log_debug("notice: %s", text);
+	if (!event_pending(c->ev_notice, EV_TIMEOUT, NULL)) {
+		struct timeval	tv = ms_to_tv(1000);
+
+		event_add(c->ev_notice, &tv);
+	}
+}
+
+static void
+cb_notice(evutil_socket_t fd, short events, void *arg)
+{
+	client_update_notice(arg);
+}
+
+static void
+client_erase_notice(struct client *c)
+{
+	struct winsize	ws;
+	char		buf[256];
+	size_t		n;
+
+	event_del(c->ev_notice);
+	if (!c->notice_shown)
+		return;
+	c->notice_shown = 0;
+	tty_get_size(&c->tty, &ws);
+	n = notice_erase(buf, sizeof buf, ws.ws_row);
+	client_to_tty(c, buf, n);
+}
+
+/* --- connections ------------------------------------------------------- */
+
+static void
+conn_start(struct client *c)
+{
+	struct conn	*conn;
+	struct winsize	 ws;
+	size_t		 len;
+
+	tty_get_size(&c->tty, &ws);
+	conn = xcalloc(1, sizeof *conn);
+	conn->c = c;
+	conn->proc.master = conn->proc.errfd = -1;
+	if (ssh_spawn(c->argv, &ws, &conn->proc) == -1) {
+		free(conn);
+		snprintf(c->down_reason, sizeof c->down_reason,
+		    "can't start ssh: %s", strerror(errno));
+		log_debug("%s", c->down_reason);
+		c->attempts++;
+		client_schedule_retry(c);
+		return;
+	}
+	c->connects++;
+	clock_gettime(CLOCK_MONOTONIC, &conn->started);
+	log_debug("connection %d: ssh pid %ld", c->connects,
+	    (long)conn->proc.pid);
+	conn->to_ssh = evbuffer_new();
+	conn->errtext = evbuffer_new();
+	conn->ev_read = event_new(c->base, conn->proc.master,
+	    EV_READ|EV_PERSIST, cb_master_read, conn);
+	conn->ev_write = event_new(c->base, conn->proc.master, EV_WRITE,
+	    cb_master_write, conn);
+	conn->ev_err = event_new(c->base, conn->proc.errfd, EV_READ|EV_PERSIST,
+	    cb_err_read, conn);
+	conn->ev_drain = evtimer_new(c->base, cb_drain, conn);
+	conn->ev_kill = evtimer_new(c->base, cb_kill, conn);
+	if (conn->to_ssh == NULL || conn->errtext == NULL ||
+	    conn->ev_read == NULL || conn->ev_write == NULL ||
+	    conn->ev_err == NULL || conn->ev_drain == NULL ||
+	    conn->ev_kill == NULL)
+		fatalx("out of memory for a connection");
+	c->conn = conn;
+	if (!c->master_paused)
+		event_add(conn->ev_read, NULL);
+	event_add(conn->ev_err, NULL);
+
+	/* What was typed while there was no connection goes first. */
+	if ((len = evbuffer_get_length(c->pending_input)) > 0) {
+		evbuffer_add_buffer(conn->to_ssh, c->pending_input);
+		event_add(conn->ev_write, NULL);
+	}
+}
+
+static void
+conn_free(struct conn *conn)
+{
+	event_free(conn->ev_read);
+	event_free(conn->ev_write);
+	event_free(conn->ev_err);
+	event_free(conn->ev_drain);
+	event_free(conn->ev_kill);
+	evbuffer_free(conn->to_ssh);
+	evbuffer_free(conn->errtext);
+	ssh_close(&conn->proc);
+	free(conn);
+}
+
+/*
+ * Ask ssh to go: SIGHUP makes it send a disconnect, which is polite, but
+ * that write can block forever on a wedged socket, so SIGKILL follows.
+ */
+static void
+conn_kill(struct conn *conn, enum intent intent)
+{
+	struct timeval	tv = ms_to_tv(KILL_GRACE_MS);
+
+	if (intent != INTENT_NONE)
+		conn->intent = intent;
+	if (conn->exited || conn->killing)
+		return;
+	conn->killing = 1;
+	log_debug("stopping ssh pid %ld", (long)conn->proc.pid);
+	kill(conn->proc.pid, SIGHUP);
+	evtimer_add(conn->ev_kill, &tv);
+}
+
+static void
+cb_kill(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*conn = arg;
+
+	if (!conn->exited) {
+		log_debug("ssh pid %ld ignored SIGHUP, killing",
+		    (long)conn->proc.pid);
+		kill(conn->proc.pid, SIGKILL);
+	}
+}
+
+static void
+cb_master_read(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*conn = arg;
+	struct client	*c = conn->c;
+	char		 in[RELAY_READ_SIZE];
+	ssize_t		 n;
+	size_t		 out;
+
+	n = read(fd, in, sizeof in);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* Linux says EIO once the last slave fd is closed. */
+		conn->master_eof = 1;
+		event_del(conn->ev_read);
+		conn_maybe_done(conn);
+		return;
+	}
+	if (!conn->established) {
+		conn->established = 1;
+		c->ever_established = 1;
+		if (c->down)
+			log_debug("connection %d is back after %.3f s",
+			    c->connects, elapsed_since(&c->down_since));
+		c->down = 0;
+		client_erase_notice(c);
+	}
+	out = modes_feed(&c->modes, in, (size_t)n, c->rbuf);
+	client_to_tty(c, c->rbuf, out);
+	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
+		c->master_paused = 1;
+		event_del(conn->ev_read);
+	}
+}
+
+static void
+cb_master_write(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*conn = arg;
+	int		 n;
+
+	n = evbuffer_write(conn->to_ssh, fd);
+	if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		/* ssh is going away; its end will be noticed by the reader. */
+		evbuffer_drain(conn->to_ssh, evbuffer_get_length(conn->to_ssh));
+		return;
+	}
+	if (evbuffer_get_length(conn->to_ssh) > 0)
+		event_add(conn->ev_write, NULL);
+}
+
+/*
+ * ssh's stderr, a line at a time. Link failures feed the notice; ssh's
+ * "Connection to x closed." is dropped; anything else is shown as ssh
+ * would have shown it (prompts and warnings included).
+ */
+static void
+conn_err_line(struct conn *conn, const char *line)
+{
+	struct client	*c = conn->c;
+	size_t		 len = strlen(line);
+	enum line_kind	 kind;
+
+	if (evbuffer_get_length(conn->errtext) + len + 1 <= ERRTEXT_MAX) {
+		evbuffer_add(conn->errtext, line, len);
+		evbuffer_add(conn->errtext, "\n", 1);
+	}
+	kind = classify_line(line);
+	log_debug("ssh: %s", line);
+	switch (kind) {
+	case LINE_TRANSIENT:
+		snprintf(c->down_reason, sizeof c->down_reason, "%s", line);
+		break;
+	case LINE_NOISE:
+		break;
+	case LINE_FATAL:
+	case LINE_OTHER:
+		if (len > 0) {
+			client_to_tty(c, line, len);
+			client_to_tty(c, "\r\n", 2);
+		}
+		break;
+	}
+}
+
+static void
+cb_err_read(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*conn = arg;
+	char		 buf[4096];
+	ssize_t		 n, i;
+	char		 ch;
+
+	n = read(fd, buf, sizeof buf);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (conn->nerrline > 0) {
+			conn->errline[conn->nerrline] = '\0';
+			conn_err_line(conn, conn->errline);
+			conn->nerrline = 0;
+		}
+		conn->err_eof = 1;
+		event_del(conn->ev_err);
+		conn_maybe_done(conn);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		ch = buf[i];
+		if (ch == '\r')
+			continue;
+		if (ch == '\n' || conn->nerrline == sizeof conn->errline - 1) {
+			conn->errline[conn->nerrline] = '\0';
+			conn_err_line(conn, conn->errline);
+			conn->nerrline = 0;
+			if (ch == '\n')
+				continue;
+		}
+		conn->errline[conn->nerrline++] = ch;
+	}
+}
+
+static void
+cb_drain(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*conn = arg;
+
+	/* Something else holds the pty or pipe open: stop waiting. */
+	log_debug("ssh output not drained %d ms after exit",
+	    DRAIN_AFTER_EXIT_MS);
+	conn->master_eof = conn->err_eof = 1;
+	conn_maybe_done(conn);
+}
+
+/* Called when ssh was reaped. */
+static void
+conn_exited(struct conn *conn, int wstatus)
+{
+	struct timeval	tv = ms_to_tv(DRAIN_AFTER_EXIT_MS);
+
+	conn->exited = 1;
+	conn->wstatus = wstatus;
+	event_del(conn->ev_kill);
+	if (WIFEXITED(wstatus))
+		log_debug("ssh exited with status %d", WEXITSTATUS(wstatus));
+	else if (WIFSIGNALED(wstatus))
+		log_debug("ssh killed by signal %d", WTERMSIG(wstatus));
+	/* Keep reading what is buffered: the multiplexer's last words. */
+	evtimer_add(conn->ev_drain, &tv);
+	conn_maybe_done(conn);
+}
+
+static void
+conn_maybe_done(struct conn *conn)
+{
+	if (conn->exited && conn->master_eof && conn->err_eof)
+		conn_done(conn);
+}
+
+static void
+conn_done(struct conn *conn)
+{
+	struct client	*c = conn->c;
+	struct end_info	 info;
+	char		*errtext, buf[1024];
+	size_t		 len, n;
+	enum intent	 intent = conn->intent;
+	int		 established = conn->established;
+	int		 first = (c->connects == 1 && !established);
+	double		 lived = elapsed_since(&conn->started);
+
+	len = evbuffer_get_length(conn->errtext);
+	errtext = xmalloc(len + 1);
+	evbuffer_remove(conn->errtext, errtext, len);
+	errtext[len] = '\0';
+	classify_end(conn->wstatus, first, errtext, &info);
+	free(errtext);
+
+	c->conn = NULL;
+	conn_free(conn);
+
+	/* Whatever the remote turned on is undone: it cannot be undone there. */
+	n = modes_reset(&c->modes, buf, sizeof buf);
+	client_to_tty(c, buf, n);
+
+	if (intent == INTENT_QUIT || c->quitting) {
+		client_finish(c, EXIT_CLEAN, NULL);
+		return;
+	}
+	if (intent == INTENT_RECONNECT) {
+		log_debug("reconnecting as asked");
+		c->attempts = 0;
+		snprintf(c->down_reason, sizeof c->down_reason,
+		    "reconnect requested");
+		if (!c->down) {
+			c->down = 1;
+			clock_gettime(CLOCK_MONOTONIC, &c->down_since);
+		}
+		client_update_notice(c);
+		conn_start(c);
+		return;
+	}
+
+	log_debug("connection ended: kind %d, status %d: %s", info.kind,
+	    info.exit_status, info.reason);
+	switch (info.kind) {
+	case END_CLEAN:
+		client_finish(c, EXIT_CLEAN, NULL);
+		return;
+	case END_REMOTE_EXIT:
+		client_finish(c, info.exit_status,
+		    c->set->mux == MUX_NONE ? NULL : info.reason);
+		return;
+	case END_FATAL:
+		client_finish(c, info.exit_status, info.reason);
+		return;
+	case END_TRANSIENT:
+		break;
+	}
+
+	if (established && lived >= STABLE_CONNECTION_S)
+		c->attempts = 0;
+	else
+		c->attempts++;
+	if (!c->down) {
+		c->down = 1;
+		clock_gettime(CLOCK_MONOTONIC, &c->down_since);
+	}
+	snprintf(c->down_reason, sizeof c->down_reason, "%s", info.reason);
+	client_update_notice(c);
+	client_schedule_retry(c);
+}
+
+/* Short at first, so a blip costs little; capped, and never giving up. */
+static void
+client_schedule_retry(struct client *c)
+{
+	static const long	 delays_ms[] = { 0, 250, 500, 1000, 2000 };
+	size_t			 i = (size_t)c->attempts;
+	struct timeval		 tv;
+
+	if (i >= sizeof delays_ms / sizeof delays_ms[0])
+		i = sizeof delays_ms / sizeof delays_ms[0] - 1;
+	tv = ms_to_tv(delays_ms[i]);
+	log_debug("retry %d in %ld ms", c->attempts, delays_ms[i]);
+	evtimer_add(c->ev_retry, &tv);
+}
+
+static void
+cb_retry(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+
+	if (c->conn == NULL && !c->quitting)
+		conn_start(c);
+}
+
+static void
+client_reconnect_now(struct client *c)
+{
+	log_debug("reconnect requested");
+	if (c->conn != NULL) {
+		conn_kill(c->conn, INTENT_RECONNECT);
+		return;
+	}
+	event_del(c->ev_retry);
+	c->attempts = 0;
+	conn_start(c);
+}
+
+/* --- ending ------------------------------------------------------------ */
+
+static void
+client_quit(struct client *c)
+{
+	if (c->quitting)
+		return;
+	c->quitting = 1;
+	log_debug("quitting");
+	event_del(c->ev_retry);
+	if (c->conn != NULL)
+		conn_kill(c->conn, INTENT_QUIT);
+	else
+		client_finish(c, EXIT_CLEAN, NULL);
+}
+
+static void
+client_finish(struct client *c, int status, const char *message)
+{
+	if (c->done)
+		return;
+	c->done = 1;
+	c->exit_status = status;
+	if (message != NULL && *message != '\0')
+		c->exit_message = xstrdup(message);
+	event_base_loopbreak(c->base);
+}
+
+/* Give the terminal back exactly as it was found. */
+static void
+client_cleanup(void)
+{
+	struct client	*c = cleanup_client;
+	char		 buf[512];
+	size_t		 n;
+
+	if (c == NULL)
+		return;
+	cleanup_client = NULL;
+	if (!c->tty_gone) {
+		client_erase_notice(c);
+		n = modes_reset(&c->modes, buf, sizeof buf);
+		evbuffer_add(c->to_tty, buf, n);
+	}
+	tty_restore(&c->tty);
+	/* Blocking now: what is left of the output is written out. */
+	while (!c->tty_gone && evbuffer_get_length(c->to_tty) > 0) {
+		if (evbuffer_write(c->to_tty, c->tty.out) <= 0 &&
+		    errno != EINTR)
+			break;
+	}
+}
+
+/* --- signals ----------------------------------------------------------- */
+
+static void
+client_reap(struct client *c)
+{
+	pid_t	pid;
+	int	status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (c->conn != NULL && pid == c->conn->proc.pid)
+			conn_exited(c->conn, status);
+		else
+			log_debug("reaped pid %ld", (long)pid);
+	}
+}
+
+static void
+cb_signal(evutil_socket_t sig, short events, void *arg)
+{
+	struct client	*c = arg;
+	struct winsize	 ws;
+
+	switch (sig) {
+	case SIGCHLD:
+		client_reap(c);
+		break;
+	case SIGWINCH:
+		if (c->conn != NULL) {
+			tty_get_size(&c->tty, &ws);
+			ioctl(c->conn->proc.master, TIOCSWINSZ, &ws);
+		}
+		if (c->down)
+			client_update_notice(c);
+		break;
+	case SIGUSR1:
+		client_reconnect_now(c);
+		break;
+	case SIGHUP:
+		/* The terminal is gone; writing to it would only fail. */
+		c->tty_gone = 1;
+		client_quit(c);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		client_quit(c);
+		break;
+	case SIGCONT:
+		/* Stopped from outside (not by ~^Z): the terminal was reset. */
+		if (c->tty.raw) {
+			c->tty.raw = 0;
+			tty_raw(&c->tty);
+		}
+		client_poke_remote_size(c);
+		break;
+	}
+}
+
+/* --- main -------------------------------------------------------------- */
+
+int
+client_main(struct options *opts, struct settings *set, const char *remote)
+{
+	static const int	 sigs[] = { SIGCHLD, SIGWINCH, SIGUSR1, SIGHUP,
+				     SIGTERM, SIGINT, SIGCONT };
+	struct client		*c;
+	struct event_config	*cfg;
+	size_t			 i;
+	int			 status;
+
+	c = xcalloc(1, sizeof *c);
+	c->opts = opts;
+	c->set = set;
+	c->argv = ssh_build_argv(opts, set, remote);
+	for (i = 0; c->argv[i] != NULL; i++)
+		log_debug("argv[%zu] = %s", i, c->argv[i]);
+
+	if (tty_init(&c->tty, STDIN_FILENO, STDOUT_FILENO) == -1)
+		fatal("can't read the terminal's settings");
+	escape_init(&c->esc, set->escape_char);
+	modes_init(&c->modes, set->mux != MUX_NONE &&
+	    set->scrollback == SCROLLBACK_NATIVE);
+	notice_init(STDOUT_FILENO);
+
+	/* Terminals are not pollable with kqueue on some systems. */
+	if ((cfg = event_config_new()) == NULL)
+		fatalx("event_config_new failed");
+	event_config_avoid_method(cfg, "kqueue");
+	c->base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (c->base == NULL)
+		fatalx("can't start the event loop");
+
+	signal(SIGPIPE, SIG_IGN);
+	c->to_tty = evbuffer_new();
+	c->pending_input = evbuffer_new();
+	c->ev_tty_read = event_new(c->base, c->tty.in, EV_READ|EV_PERSIST,
+	    cb_tty_read, c);
+	c->ev_tty_write = event_new(c->base, c->tty.out, EV_WRITE,
+	    cb_tty_write, c);
+	c->ev_retry = evtimer_new(c->base, cb_retry, c);
+	c->ev_notice = evtimer_new(c->base, cb_notice, c);
+	if (c->to_tty == NULL || c->pending_input == NULL ||
+	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
+	    c->ev_retry == NULL || c->ev_notice == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		c->ev_signals[i] = evsignal_new(c->base, sigs[i], cb_signal, c);
+		if (c->ev_signals[i] == NULL ||
+		    evsignal_add(c->ev_signals[i], NULL) == -1)
+			fatalx("can't watch signal %d", sigs[i]);
+	}
+
+	cleanup_client = c;
+	log_set_cleanup(client_cleanup);
+	if (tty_raw(&c->tty) == -1)
+		fatal("can't put the terminal in raw mode");
+	event_add(c->ev_tty_read, NULL);
+
+	conn_start(c);
+	event_base_dispatch(c->base);
+
+	client_cleanup();
+	log_set_cleanup(NULL);
+	if (c->exit_message != NULL)
+		fprintf(stderr, "limpet: %s\n", c->exit_message);
+	status = c->exit_status;
+	log_debug("exit %d", status);
+
+	if (c->conn != NULL) {
+		kill(c->conn->proc.pid, SIGKILL);
+		waitpid(c->conn->proc.pid, NULL, 0);
+		conn_free(c->conn);
+	}
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		event_free(c->ev_signals[i]);
+	event_free(c->ev_tty_read);
+	event_free(c->ev_tty_write);
+	event_free(c->ev_retry);
+	event_free(c->ev_notice);
+	evbuffer_free(c->to_tty);
+	evbuffer_free(c->pending_input);
+	event_base_free(c->base);
+	ssh_free_argv(c->argv);
+	free(c->exit_message);
+	free(c);
+	return (status);
+}

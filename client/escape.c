@@ -14,7 +14,121 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <stdio.h>
+#include <string.h>
+
 #include "limpet.h"
 
-/* Placeholder until this module is written. */
+/*
+ * limpet's own escapes, recognised like ssh's: the escape character counts
+ * only at the start of a line (at start-up or right after CR or LF), and
+ * the character after it says what to do. ssh gets EscapeChar=none, so its
+ * ~. (which exits 255 and looks like a dropped link) can never fire.
+ */
 
+#define ESCAPE_CTRL_Z	0x1a
+
+void
+escape_init(struct escape *e, int ch)
+{
+	e->ch = ch;
+	e->line_start = 1;
+	e->pending = 0;
+}
+
+static int
+escape_ends_line(int c)
+{
+	return (c == '\r' || c == '\n');
+}
+
+/*
+ * Feed typed bytes. Bytes to send on are written to out, which must have
+ * room for len + 1 bytes (a held escape character may come out with the
+ * byte after it); *outlen says how many. Stops after the first escape
+ * command and returns how many input bytes were consumed, so the caller
+ * can act and then feed the rest.
+ */
+size_t
+escape_feed(struct escape *e, const char *in, size_t len, char *out,
+    size_t *outlen, enum escape_action *action)
+{
+	size_t		 i, o = 0;
+	unsigned char	 c;
+
+	*action = ESCAPE_ACT_NONE;
+	if (e->ch == ESCAPE_NONE) {
+		memcpy(out, in, len);
+		*outlen = len;
+		return (len);
+	}
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)in[i];
+		if (e->pending) {
+			e->pending = 0;
+			switch (c) {
+			case '.':
+				*action = ESCAPE_ACT_QUIT;
+				break;
+			case 'R':
+				*action = ESCAPE_ACT_RECONNECT;
+				break;
+			case ESCAPE_CTRL_Z:
+				*action = ESCAPE_ACT_SUSPEND;
+				break;
+			case '?':
+				*action = ESCAPE_ACT_HELP;
+				break;
+			}
+			if (*action != ESCAPE_ACT_NONE) {
+				/* Another escape may follow at once. */
+				e->line_start = 1;
+				*outlen = o;
+				return (i + 1);
+			}
+			/* Not a command: the escape character goes through. */
+			out[o++] = (char)e->ch;
+			if (c == (unsigned char)e->ch) {
+				e->line_start = 0;
+				continue;
+			}
+			out[o++] = (char)c;
+			e->line_start = escape_ends_line(c);
+			continue;
+		}
+		if (e->line_start && c == (unsigned char)e->ch) {
+			e->pending = 1;
+			continue;
+		}
+		out[o++] = (char)c;
+		e->line_start = escape_ends_line(c);
+	}
+	*outlen = o;
+	return (len);
+}
+
+/* The help text for ~?, lines ending in CRLF for a raw terminal. */
+const char *
+escape_help(const struct escape *e)
+{
+	static char	 buf[512];
+	char		 ch[8];
+
+	if (e->ch == ESCAPE_NONE)
+		return ("");
+	if (e->ch < 0x20)
+		snprintf(ch, sizeof ch, "^%c", e->ch + '@');
+	else if (e->ch == 0x7f)
+		snprintf(ch, sizeof ch, "^?");
+	else
+		snprintf(ch, sizeof ch, "%c", e->ch);
+	snprintf(buf, sizeof buf,
+	    "\r\nSupported escape sequences (after Enter):\r\n"
+	    " %s.   - quit limpet (the remote session keeps running)\r\n"
+	    " %sR   - reconnect now\r\n"
+	    " %s^Z  - suspend limpet\r\n"
+	    " %s?   - this message\r\n"
+	    " %s%s  - send the escape character itself\r\n",
+	    ch, ch, ch, ch, ch, ch);
+	return (buf);
+}

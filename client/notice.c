@@ -14,7 +14,113 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+
 #include "limpet.h"
 
-/* Placeholder until this module is written. */
+/*
+ * The one-line notice shown while the link is down. It is drawn over the
+ * bottom line with cursor addressing between a save and a restore of the
+ * cursor, so it never scrolls into the terminal's history and the screen
+ * below it is whole again once the multiplexer redraws. Capabilities come
+ * from terminfo; a terminal without cursor addressing gets no notice line.
+ */
 
+static int	 notice_ok;
+static char	*cap_sc, *cap_rc, *cap_cup, *cap_rev, *cap_sgr0, *cap_el;
+
+static char *
+notice_cap(const char *name)
+{
+	char	*s = tigetstr(name);
+
+	if (s == NULL || s == (char *)-1)
+		return (NULL);
+	return (s);
+}
+
+void
+notice_init(int fd)
+{
+	int	err;
+
+	if (setupterm(NULL, fd, &err) != OK)
+		return;
+	cap_sc = notice_cap("sc");
+	cap_rc = notice_cap("rc");
+	cap_cup = notice_cap("cup");
+	cap_rev = notice_cap("rev");
+	cap_sgr0 = notice_cap("sgr0");
+	cap_el = notice_cap("el");
+	notice_ok = (cap_sc != NULL && cap_rc != NULL && cap_cup != NULL);
+}
+
+static size_t
+notice_put(char *buf, size_t len, size_t o, const char *s)
+{
+	size_t	n;
+
+	if (s == NULL)
+		return (o);
+	n = strlen(s);
+	if (o + n >= len)
+		return (o);
+	memcpy(buf + o, s, n);
+	buf[o + n] = '\0';
+	return (o + n);
+}
+
+/*
+ * Write into buf the bytes that draw text on the bottom line of a terminal
+ * of rows x cols. Returns their length (0 when the terminal cannot do it).
+ */
+size_t
+notice_draw(char *buf, size_t len, int rows, int cols, const char *text)
+{
+	char	 line[512];
+	size_t	 o = 0, n, width;
+
+	if (!notice_ok || rows < 1 || cols < 2 || len == 0)
+		return (0);
+	/* Never the last column: some terminals would wrap and scroll. */
+	width = (size_t)cols - 1;
+	if (width >= sizeof line)
+		width = sizeof line - 1;
+	n = strlen(text);
+	if (n > width)
+		n = width;
+	memcpy(line, text, n);
+	memset(line + n, ' ', width - n);
+	line[width] = '\0';
+
+	buf[0] = '\0';
+	o = notice_put(buf, len, o, cap_sc);
+	o = notice_put(buf, len, o, tiparm(cap_cup, rows - 1, 0));
+	o = notice_put(buf, len, o, cap_sgr0);
+	o = notice_put(buf, len, o, cap_rev);
+	o = notice_put(buf, len, o, line);
+	o = notice_put(buf, len, o, cap_sgr0);
+	o = notice_put(buf, len, o, cap_el);
+	o = notice_put(buf, len, o, cap_rc);
+	return (o);
+}
+
+/* Write into buf the bytes that blank the bottom line again. */
+size_t
+notice_erase(char *buf, size_t len, int rows)
+{
+	size_t	o = 0;
+
+	if (!notice_ok || rows < 1 || len == 0 || cap_el == NULL)
+		return (0);
+	buf[0] = '\0';
+	o = notice_put(buf, len, o, cap_sc);
+	o = notice_put(buf, len, o, tiparm(cap_cup, rows - 1, 0));
+	o = notice_put(buf, len, o, cap_sgr0);
+	o = notice_put(buf, len, o, cap_el);
+	o = notice_put(buf, len, o, cap_rc);
+	return (o);
+}

@@ -14,7 +14,214 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#if defined(HAVE_PTY_H)
+#include <pty.h>
+#elif defined(HAVE_UTIL_H)
+#include <util.h>
+#elif defined(HAVE_LIBUTIL_H)
+#include <libutil.h>
+#endif
+
 #include "limpet.h"
 
-/* Placeholder until this module is written. */
+/*
+ * Running ssh: its terminal is a pty whose master limpet holds, and its
+ * stderr is a pipe, so limpet can read why a connection ended while still
+ * showing the user what ssh said. Password and host key prompts go to
+ * /dev/tty, which is the pty, so the user can still answer them.
+ */
 
+#ifndef HAVE_FORKPTY
+pid_t	forkpty(int *, char *, struct termios *, struct winsize *);
+#endif
+
+static void	 argv_add(char ***, size_t *, const char *);
+static void	 argv_add_option(char ***, size_t *, const char *, int);
+static void	 spawn_close_from(int);
+
+static void
+argv_add(char ***argv, size_t *argc, const char *s)
+{
+	*argv = xreallocarray(*argv, *argc + 2, sizeof **argv);
+	(*argv)[(*argc)++] = xstrdup(s);
+	(*argv)[*argc] = NULL;
+}
+
+static void
+argv_add_option(char ***argv, size_t *argc, const char *keyword, int value)
+{
+	char	*s;
+
+	xasprintf(&s, "%s=%d", keyword, value);
+	argv_add(argv, argc, "-o");
+	argv_add(argv, argc, s);
+	free(s);
+}
+
+/*
+ * The ssh command line. ssh keeps the first value it obtains for each
+ * option, so order is policy: what limpet cannot work without comes first
+ * and always wins; then what the user gave (command line, then SshOption
+ * from limpet's config); then limpet's liveness defaults, which the user
+ * may override.
+ */
+char **
+ssh_build_argv(const struct options *o, const struct settings *s,
+    const char *remote)
+{
+	char		**argv = NULL;
+	const char	 *program;
+	size_t		  argc = 0, i;
+	int		  j;
+
+	if ((program = getenv("LIMPET_SSH")) == NULL || *program == '\0')
+		program = "ssh";
+	argv_add(&argv, &argc, program);
+	argv_add(&argv, &argc, "-t");
+	argv_add(&argv, &argc, "-o");
+	argv_add(&argv, &argc, "ControlMaster=no");
+	argv_add(&argv, &argc, "-o");
+	argv_add(&argv, &argc, "ControlPath=none");
+	argv_add(&argv, &argc, "-o");
+	argv_add(&argv, &argc, "EscapeChar=none");
+	argv_add(&argv, &argc, "-o");
+	argv_add(&argv, &argc, "RequestTTY=force");
+	argv_add(&argv, &argc, "-o");
+	argv_add(&argv, &argc, "RemoteCommand=none");
+	for (j = 0; j < o->nssh_args; j++)
+		argv_add(&argv, &argc, o->ssh_args[j]);
+	for (i = 0; i < s->nssh_options; i++) {
+		argv_add(&argv, &argc, "-o");
+		argv_add(&argv, &argc, s->ssh_options[i]);
+	}
+	argv_add_option(&argv, &argc, "ServerAliveInterval", s->alive_interval);
+	argv_add_option(&argv, &argc, "ServerAliveCountMax",
+	    s->alive_count_max);
+	argv_add_option(&argv, &argc, "ConnectTimeout", s->connect_timeout);
+	argv_add(&argv, &argc, "--");
+	argv_add(&argv, &argc, o->destination);
+	if (remote != NULL)
+		argv_add(&argv, &argc, remote);
+	return (argv);
+}
+
+void
+ssh_free_argv(char **argv)
+{
+	size_t	i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static void
+spawn_close_from(int lowfd)
+{
+#ifdef HAVE_CLOSEFROM
+	closefrom(lowfd);
+#else
+	long	fd, max = sysconf(_SC_OPEN_MAX);
+
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = lowfd; fd < max; fd++)
+		close((int)fd);
+#endif
+}
+
+static int
+set_nonblock_cloexec(int fd)
+{
+	int	flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Start ssh. Returns 0 and fills proc, or -1 with errno set when the pty,
+ * the pipe or the fork failed. A failed exec is reported by the child on
+ * the stderr pipe and exits 127, like a shell would.
+ */
+int
+ssh_spawn(char *const *argv, const struct winsize *ws, struct ssh_proc *proc)
+{
+	struct winsize	 size = *ws;
+	sigset_t	 all, old;
+	int		 errpipe[2], master, saved_errno, sig;
+	pid_t		 pid;
+
+	if (pipe(errpipe) == -1)
+		return (-1);
+
+	/* No handler may run in the child between fork and exec. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = forkpty(&master, NULL, NULL, &size);
+	if (pid == -1) {
+		saved_errno = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(errpipe[0]);
+		close(errpipe[1]);
+		errno = saved_errno;
+		return (-1);
+	}
+	if (pid == 0) {
+		for (sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		if (dup2(errpipe[1], STDERR_FILENO) == -1)
+			_exit(127);
+		spawn_close_from(STDERR_FILENO + 1);
+		execvp(argv[0], argv);
+		dprintf(STDERR_FILENO, "limpet: can't run %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(errpipe[1]);
+	if (set_nonblock_cloexec(master) == -1 ||
+	    set_nonblock_cloexec(errpipe[0]) == -1) {
+		saved_errno = errno;
+		close(master);
+		close(errpipe[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = saved_errno;
+		return (-1);
+	}
+	proc->pid = pid;
+	proc->master = master;
+	proc->errfd = errpipe[0];
+	return (0);
+}
+
+void
+ssh_close(struct ssh_proc *proc)
+{
+	if (proc->master != -1)
+		close(proc->master);
+	if (proc->errfd != -1)
+		close(proc->errfd);
+	proc->master = proc->errfd = -1;
+}
