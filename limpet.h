@@ -238,6 +238,7 @@ int	 tty_get_size(struct tty *, struct winsize *);
 void	 notice_init(int);
 size_t	 notice_draw(char *, size_t, int, int, const char *);
 size_t	 notice_erase(char *, size_t, int);
+size_t	 notice_leave_screen(char *, size_t, int);
 
 /* client/client.c */
 int	 client_main(struct options *, struct settings *, const char *);

@@ -113,6 +113,7 @@ struct client {
 	struct timespec		 down_since;
 	char			 down_reason[256];
 	int			 notice_shown;
+	int			 screen_left;	/* the multiplexer cleaned up */
 	char			 rbuf[RELAY_READ_SIZE + MODES_HOLD_MAX];
 };
 
@@ -699,9 +700,11 @@ conn_done(struct conn *conn)
 	    info.exit_status, info.reason);
 	switch (info.kind) {
 	case END_CLEAN:
+		c->screen_left = 1;
 		client_finish(c, EXIT_CLEAN, NULL);
 		return;
 	case END_REMOTE_EXIT:
+		c->screen_left = 1;
 		client_finish(c, info.exit_status,
 		    c->set->mux == MUX_NONE ? NULL : info.reason);
 		return;
@@ -805,6 +808,18 @@ client_cleanup(void)
 		client_erase_notice(c);
 		n = modes_reset(&c->modes, buf, sizeof buf);
 		evbuffer_add(c->to_tty, buf, n);
+		/*
+		 * Without the alternate screen, the multiplexer's last screen
+		 * stays; unless it tidied up itself, start below it.
+		 */
+		if (c->ever_established && !c->screen_left &&
+		    c->modes.filter_altscreen) {
+			struct winsize	ws;
+
+			tty_get_size(&c->tty, &ws);
+			n = notice_leave_screen(buf, sizeof buf, ws.ws_row);
+			evbuffer_add(c->to_tty, buf, n);
+		}
 	}
 	tty_restore(&c->tty);
 	/* Blocking now: what is left of the output is written out. */

@@ -124,3 +124,21 @@ notice_erase(char *buf, size_t len, int rows)
 	o = notice_put(buf, len, o, cap_rc);
 	return (o);
 }
+
+/*
+ * Write into buf the bytes that put the cursor at the start of a fresh
+ * line below the bottom one, so what the shell prints next does not land
+ * in the middle of the last screen the multiplexer drew.
+ */
+size_t
+notice_leave_screen(char *buf, size_t len, int rows)
+{
+	size_t	o = 0;
+
+	if (!notice_ok || rows < 1 || len == 0)
+		return (0);
+	buf[0] = '\0';
+	o = notice_put(buf, len, o, tiparm(cap_cup, rows - 1, 0));
+	o = notice_put(buf, len, o, "\r\n");
+	return (o);
+}
