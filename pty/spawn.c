@@ -82,6 +82,17 @@ char **
 ssh_build_argv(const struct options *o, const struct settings *s,
     const char *remote)
 {
+	/*
+	 * A stalled ControlMaster would make every reconnect hang; ssh's own
+	 * escapes would let ~. pass for a dead link; the rest would turn the
+	 * session into something other than an interactive terminal, or hide
+	 * the INFO messages (Timeout, ...) that tell how a connection ended.
+	 */
+	static const char *forced[] = {
+		"ControlMaster=no", "ControlPath=none", "EscapeChar=none",
+		"RequestTTY=force", "RemoteCommand=none", "SessionType=default",
+		"ForkAfterAuthentication=no", "StdinNull=no", "LogLevel=INFO"
+	};
 	char		**argv = NULL;
 	const char	 *program;
 	size_t		  argc = 0, i;
@@ -91,16 +102,10 @@ ssh_build_argv(const struct options *o, const struct settings *s,
 		program = "ssh";
 	argv_add(&argv, &argc, program);
 	argv_add(&argv, &argc, "-t");
-	argv_add(&argv, &argc, "-o");
-	argv_add(&argv, &argc, "ControlMaster=no");
-	argv_add(&argv, &argc, "-o");
-	argv_add(&argv, &argc, "ControlPath=none");
-	argv_add(&argv, &argc, "-o");
-	argv_add(&argv, &argc, "EscapeChar=none");
-	argv_add(&argv, &argc, "-o");
-	argv_add(&argv, &argc, "RequestTTY=force");
-	argv_add(&argv, &argc, "-o");
-	argv_add(&argv, &argc, "RemoteCommand=none");
+	for (i = 0; i < sizeof forced / sizeof forced[0]; i++) {
+		argv_add(&argv, &argc, "-o");
+		argv_add(&argv, &argc, forced[i]);
+	}
 	for (j = 0; j < o->nssh_args; j++)
 		argv_add(&argv, &argc, o->ssh_args[j]);
 	for (i = 0; i < s->nssh_options; i++) {
