@@ -14,7 +14,147 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <stdlib.h>
+
 #include "limpet.h"
 
-/* Placeholder until this module is written. */
-char *remote_command(enum mux m, const char *s) { return (NULL); }
+/*
+ * The remote command.
+ *
+ * sshd runs it as "$SHELL -c STRING" with the user's login shell, which
+ * may be bash, dash, zsh, fish or tcsh. The only shape all of them read
+ * the same way is "exec sh -c '<script>'": every one has exec, and inside
+ * single quotes none of them interprets anything as long as the script
+ * holds no single quote, no backslash (fish still reads \\ and \' there),
+ * no "!" (csh history) and no newline (csh refuses it in quotes). The
+ * script itself is then plain POSIX sh, whatever the login shell is.
+ *
+ * The session name has been checked to be [A-Za-z0-9_-], so it can stand
+ * unquoted anywhere in the script.
+ */
+
+/* Exit status of a missing multiplexer, as a shell reports "not found". */
+#define REMOTE_NOT_FOUND	127
+
+static char	*remote_tmux(const char *);
+static char	*remote_screen(const char *);
+static char	*remote_missing(const char *);
+static char	*remote_wrap(const char *);
+
+/*
+ * tmux looks -s NAME up exactly (unlike its -t targets), so "new-session
+ * -A" attaches NAME itself or creates it; -D detaches the stale client
+ * a dead link leaves behind.
+ */
+static char *
+remote_tmux(const char *name)
+{
+	char	*s;
+
+	xasprintf(&s, "exec tmux new-session -A -D -s %s", name);
+	return (s);
+}
+
+/*
+ * screen needs more care than "screen -D -R -S NAME":
+ *
+ * - screen matches a session name as a prefix: asked for "foo", -D -R -S
+ *   attaches an existing "foobar" (screen 4.9, checked). So find the
+ *   session ourselves in "screen -ls", whose lines start with PID.NAME,
+ *   and attach it by its full PID.NAME, which nothing else can match.
+ *   Dead sockets are skipped: attaching them fails.
+ *
+ * - Two sessions with the same name make -R refuse with "several suitable
+ *   screens". That happens if two connections create the session at the
+ *   same moment; taking the last exact match in the list keeps both on
+ *   one session instead of failing.
+ *
+ * - A new session is created detached (-dmS) and then attached like an
+ *   existing one. Without a display, screen never shows its startup
+ *   splash page, even when a .screenrc asks for "startup_message on";
+ *   "screen -dm" only returns once the session's socket exists, so the
+ *   second lookup finds it. If it still does not, fall back to -D -R -S
+ *   and let screen say what is wrong.
+ */
+static char *
+remote_screen(const char *name)
+{
+	char	*s;
+
+	xasprintf(&s,
+	    "limpet_find() { screen -ls 2>/dev/null | while read -r w r; do "
+	    "case $w in [0-9]*.%s) case $r in *Dead*) ;; *) "
+	    "if [ \"${w#*.}\" = %s ]; then echo \"$w\"; fi;; esac;; esac; "
+	    "done | tail -n 1; }; "
+	    "s=$(limpet_find); "
+	    "if [ -z \"$s\" ]; then screen -dmS %s; s=$(limpet_find); fi; "
+	    "if [ -n \"$s\" ]; then exec screen -D -r \"$s\"; fi; "
+	    "exec screen -D -R -S %s",
+	    name, name, name, name);
+	return (s);
+}
+
+/* The message and status for a multiplexer the host does not have. */
+static char *
+remote_missing(const char *mux)
+{
+	char	*s;
+
+	xasprintf(&s, "echo \"limpet: %s is not installed on this host\" >&2; "
+	    "exit %d", mux, REMOTE_NOT_FOUND);
+	return (s);
+}
+
+static char *
+remote_wrap(const char *script)
+{
+	char	*s;
+
+	xasprintf(&s, "exec sh -c '%s'", script);
+	return (s);
+}
+
+char *
+remote_command(enum mux mux, const char *name)
+{
+	char	*tmux, *screen, *missing, *script, *cmd;
+
+	tmux = remote_tmux(name);
+	screen = remote_screen(name);
+	switch (mux) {
+	case MUX_TMUX:
+		missing = remote_missing("tmux");
+		xasprintf(&script, "if command -v tmux >/dev/null 2>&1; "
+		    "then %s; fi; %s", tmux, missing);
+		free(missing);
+		break;
+	case MUX_SCREEN:
+		missing = remote_missing("screen");
+		xasprintf(&script, "if command -v screen >/dev/null 2>&1; "
+		    "then %s; fi; %s", screen, missing);
+		free(missing);
+		break;
+	case MUX_NONE:
+		/*
+		 * A login shell: -l means that to bash, dash, zsh, fish,
+		 * tcsh and ksh alike.
+		 */
+		script = xstrdup("exec \"${SHELL:-/bin/sh}\" -l");
+		break;
+	case MUX_AUTO:
+	default:
+		xasprintf(&script,
+		    "if command -v tmux >/dev/null 2>&1; then %s; fi; "
+		    "if command -v screen >/dev/null 2>&1; then %s; fi; "
+		    "echo \"limpet: neither tmux nor screen is installed on "
+		    "this host; this shell will not survive a disconnect\" >&2; "
+		    "exec \"${SHELL:-/bin/sh}\" -l", tmux, screen);
+		break;
+	}
+	free(screen);
+	free(tmux);
+
+	cmd = remote_wrap(script);
+	free(script);
+	return (cmd);
+}

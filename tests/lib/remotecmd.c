@@ -1,0 +1,67 @@
+/*
+ * Copyright (c) 2026 The limpet authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * remotecmd MUX SESSION: print the remote command limpet would give ssh,
+ * without a trailing newline, so shell tests can run it under each
+ * login shell exactly as sshd would.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limpet.h"
+
+static const struct {
+	const char	*name;
+	enum mux	 mux;
+} muxes[] = {
+	{ "auto", MUX_AUTO },
+	{ "tmux", MUX_TMUX },
+	{ "screen", MUX_SCREEN },
+	{ "none", MUX_NONE }
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t	 i;
+	char	*cmd;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: remotecmd auto|tmux|screen|none "
+		    "session\n");
+		return (64);
+	}
+	for (i = 0; i < sizeof muxes / sizeof muxes[0]; i++) {
+		if (strcmp(argv[1], muxes[i].name) == 0)
+			break;
+	}
+	if (i == sizeof muxes / sizeof muxes[0]) {
+		fprintf(stderr, "remotecmd: unknown mux: %s\n", argv[1]);
+		return (64);
+	}
+
+	cmd = remote_command(muxes[i].mux, argv[2]);
+	if (cmd == NULL) {
+		fprintf(stderr, "remotecmd: no remote command\n");
+		return (1);
+	}
+	fputs(cmd, stdout);
+	free(cmd);
+	return (fflush(stdout) == 0 ? 0 : 1);
+}
