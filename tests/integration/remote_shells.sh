@@ -1,0 +1,206 @@
+#!/bin/sh
+#
+# The remote command under every login shell sshd might use: run it the
+# way sshd does ("$SHELL -c STRING") with fake tmux and screen that log
+# their arguments, and check what they were given, the warning when
+# neither exists, status 127 when an explicit one is missing, and the
+# screen lookup (exact name, created detached when absent).
+
+: "${REMOTECMD:?REMOTECMD must name tests/lib/remotecmd}"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/limpet-remote.XXXXXX") || exit 99
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' HUP INT TERM
+
+failures=0
+checks=0
+
+ok() {
+	checks=$((checks + 1))
+	echo "ok   $*"
+}
+
+fail() {
+	checks=$((checks + 1))
+	failures=$((failures + 1))
+	echo "FAIL $*"
+}
+
+# check NAME GOT WANT
+check() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: got [$2], want [$3]"
+	fi
+}
+
+# Directories for PATH: both fakes, only one, or neither. Each holds sh
+# and tail, which the remote script itself needs.
+mkdir -p "$TMP/home" "$TMP/both" "$TMP/tmux" "$TMP/screen" "$TMP/neither"
+for d in both tmux screen neither; do
+	ln -s "$(command -v sh)" "$TMP/$d/sh"
+	ln -s "$(command -v tail)" "$TMP/$d/tail"
+done
+
+cat >"$TMP/both/tmux" <<'EOF'
+#!/bin/sh
+echo "tmux $*" >>"$FAKE_LOG"
+exit 0
+EOF
+
+# A screen that lists $FAKE_LS and, on -dmS, adds the new session to it
+# unless FAKE_CREATE=no.
+cat >"$TMP/both/screen" <<'EOF'
+#!/bin/sh
+echo "screen $*" >>"$FAKE_LOG"
+case $1 in
+-ls)
+	if [ -s "$FAKE_LS" ]; then
+		echo "There are screens on:"
+		/bin/cat "$FAKE_LS"
+		echo "Sockets in /run/screen/S-user."
+		exit 0
+	fi
+	echo "No Sockets found in /run/screen/S-user."
+	exit 1
+	;;
+-dmS)
+	if [ "$FAKE_CREATE" != no ]; then
+		printf '\t4242.%s\t(01/02/26 10:00:00)\t(Detached)\n' "$2" \
+		    >>"$FAKE_LS"
+	fi
+	;;
+esac
+exit 0
+EOF
+chmod +x "$TMP/both/tmux" "$TMP/both/screen"
+cp "$TMP/both/tmux" "$TMP/tmux/tmux"
+cp "$TMP/both/screen" "$TMP/screen/screen"
+
+LOG=$TMP/log
+LS=$TMP/ls
+OUT=$TMP/out
+ERR=$TMP/err
+IN=$TMP/in
+# What the login shell reads when one is started: a marker, then exit.
+echo 'echo LOGIN_SHELL_RAN' >"$IN"
+echo 'exit 0' >>"$IN"
+
+TIMEOUT=
+if command -v timeout >/dev/null 2>&1; then
+	TIMEOUT="timeout 20"
+fi
+
+# run SHELL PATHDIR MODE SESSION [CREATE]: as sshd would, in a clean
+# environment; sets rc, and leaves the fakes' log, stdout and stderr.
+run() {
+	cmd=$("$REMOTECMD" "$3" "$4") || { rc=99; return; }
+	: >"$LOG"
+	$TIMEOUT env -i HOME="$TMP/home" PATH="$TMP/$2" SHELL="$1" \
+	    TERM=dumb FAKE_LOG="$LOG" FAKE_LS="$LS" FAKE_CREATE="${5:-yes}" \
+	    "$1" -c "$cmd" <"$IN" >"$OUT" 2>"$ERR"
+	rc=$?
+}
+
+# The fakes' log as one line.
+log() {
+	tr '\n' '|' <"$LOG"
+}
+
+shells=0
+for name in bash dash zsh fish tcsh; do
+	sh=$(command -v "$name" 2>/dev/null) || {
+		echo "skip $name: not installed"
+		continue
+	}
+	shells=$((shells + 1))
+
+	# tmux first when both exist; tmux and screen modes.
+	for mode in auto tmux; do
+		: >"$LS"
+		run "$sh" both $mode name_1
+		check "$name $mode: status" "$rc" 0
+		check "$name $mode: tmux argv" "$(log)" \
+		    "tmux new-session -A -D -s name_1|"
+		check "$name $mode: quiet" "$(cat "$ERR")" ""
+	done
+
+	# screen, session exists among names that only look alike.
+	printf '\t999.name_1x\t(Detached)\n' >"$LS"
+	printf '\t77.xname_1\t(Attached)\n' >>"$LS"
+	printf '\t55.name_1.b\t(Detached)\n' >>"$LS"
+	printf '\t12345.name_1\t(01/02/26 10:00:00)\t(Detached)\n' >>"$LS"
+	printf '\t3.name_12\t(Detached)\n' >>"$LS"
+	run "$sh" both screen name_1
+	check "$name screen exists: status" "$rc" 0
+	check "$name screen exists: argv" "$(log)" \
+	    "screen -ls|screen -D -r 12345.name_1|"
+	check "$name screen exists: quiet" "$(cat "$ERR")" ""
+
+	# screen, no exact match (a dead one does not count): create it
+	# detached, then attach it by PID.NAME.
+	printf '\t999.name_1x\t(Detached)\n' >"$LS"
+	printf '\t77.xname_1\t(Attached)\n' >>"$LS"
+	printf '\t55.name_1.b\t(Detached)\n' >>"$LS"
+	printf '\t66.name_1\t(Dead ???)\n' >>"$LS"
+	run "$sh" both screen name_1
+	check "$name screen absent: status" "$rc" 0
+	check "$name screen absent: argv" "$(log)" \
+	    "screen -ls|screen -dmS name_1|screen -ls|screen -D -r 4242.name_1|"
+
+	# screen, no sessions at all and creation failing: let screen
+	# itself try and say why.
+	: >"$LS"
+	run "$sh" both screen name_1 no
+	check "$name screen create fails: argv" "$(log)" \
+	    "screen -ls|screen -dmS name_1|screen -ls|screen -D -R -S name_1|"
+
+	# screen, two sessions with the name: the last one listed.
+	printf '\t200.name_1\t(Detached)\n' >"$LS"
+	printf '\t100.name_1\t(Detached)\n' >>"$LS"
+	run "$sh" both screen name_1
+	check "$name screen twice: argv" "$(log)" \
+	    "screen -ls|screen -D -r 100.name_1|"
+
+	# auto without tmux: screen.
+	printf '\t12345.name_1\t(Detached)\n' >"$LS"
+	run "$sh" screen auto name_1
+	check "$name auto screen only: argv" "$(log)" \
+	    "screen -ls|screen -D -r 12345.name_1|"
+
+	# auto with neither: the warning, then a login shell.
+	run "$sh" neither auto name_1
+	check "$name auto neither: status" "$rc" 0
+	check "$name auto neither: warning" "$(grep '^limpet:' "$ERR")" \
+	    "limpet: neither tmux nor screen is installed on this host; this shell will not survive a disconnect"
+	check "$name auto neither: login shell" "$(grep LOGIN_SHELL_RAN "$OUT")" \
+	    LOGIN_SHELL_RAN
+
+	# none: a login shell, no warning, no multiplexer.
+	run "$sh" both none name_1
+	check "$name none: status" "$rc" 0
+	check "$name none: login shell" "$(grep LOGIN_SHELL_RAN "$OUT")" \
+	    LOGIN_SHELL_RAN
+	check "$name none: no warning" "$(grep '^limpet:' "$ERR")" ""
+	check "$name none: no multiplexer" "$(log)" ""
+
+	# Explicit modes without their multiplexer: say so, status 127.
+	run "$sh" screen tmux name_1
+	check "$name tmux missing: status" "$rc" 127
+	check "$name tmux missing: message" "$(cat "$ERR")" \
+	    "limpet: tmux is not installed on this host"
+	check "$name tmux missing: nothing run" "$(log)" ""
+	run "$sh" tmux screen name_1
+	check "$name screen missing: status" "$rc" 127
+	check "$name screen missing: message" "$(cat "$ERR")" \
+	    "limpet: screen is not installed on this host"
+	check "$name screen missing: nothing run" "$(log)" ""
+done
+
+if [ "$shells" -eq 0 ]; then
+	echo "skip: none of bash, dash, zsh, fish, tcsh is installed"
+	exit 77
+fi
+echo "$checks checks, $failures failed"
+[ "$failures" -eq 0 ]
