@@ -38,7 +38,7 @@
 
 static char	*remote_tmux(const char *);
 static char	*remote_screen(const char *);
-static char	*remote_missing(const char *);
+static char	*remote_use(const char *, const char *, int);
 static char	*remote_wrap(const char *);
 
 /*
@@ -65,16 +65,18 @@ remote_tmux(const char *name)
  *   Dead sockets are skipped: attaching them fails.
  *
  * - Two sessions with the same name make -R refuse with "several suitable
- *   screens". That happens if two connections create the session at the
- *   same moment; taking the last exact match in the list keeps both on
- *   one session instead of failing.
+ *   screens". Two connections creating the session at the same moment
+ *   leave two behind (each attaches its own); taking the last exact
+ *   match in the list then keeps every later connection working, all on
+ *   the same one.
  *
  * - A new session is created detached (-dmS) and then attached like an
- *   existing one. Without a display, screen never shows its startup
- *   splash page, even when a .screenrc asks for "startup_message on";
- *   "screen -dm" only returns once the session's socket exists, so the
- *   second lookup finds it. If it still does not, fall back to -D -R -S
- *   and let screen say what is wrong.
+ *   existing one. screen shows its splash page when started without
+ *   arguments or when a .screenrc says "startup_message on"; a session
+ *   created without a display never shows it, so nothing waits for a
+ *   key. "screen -dm" returns only once the session's socket exists, so
+ *   the second lookup finds it; if it still does not, fall back to
+ *   -D -R -S and let screen say what is wrong.
  */
 static char *
 remote_screen(const char *name)
@@ -94,14 +96,23 @@ remote_screen(const char *name)
 	return (s);
 }
 
-/* The message and status for a multiplexer the host does not have. */
+/*
+ * Run the multiplexer's command if the host has it, or else, when it was
+ * asked for by name, say so and exit as a shell does for "not found".
+ */
 static char *
-remote_missing(const char *mux)
+remote_use(const char *mux, const char *body, int required)
 {
 	char	*s;
 
-	xasprintf(&s, "echo \"limpet: %s is not installed on this host\" >&2; "
-	    "exit %d", mux, REMOTE_NOT_FOUND);
+	if (!required) {
+		xasprintf(&s, "if command -v %s >/dev/null 2>&1; then %s; fi",
+		    mux, body);
+	} else {
+		xasprintf(&s, "if command -v %s >/dev/null 2>&1; then %s; fi; "
+		    "echo \"limpet: %s is not installed on this host\" >&2; "
+		    "exit %d", mux, body, mux, REMOTE_NOT_FOUND);
+	}
 	return (s);
 }
 
@@ -117,22 +128,16 @@ remote_wrap(const char *script)
 char *
 remote_command(enum mux mux, const char *name)
 {
-	char	*tmux, *screen, *missing, *script, *cmd;
+	char	*tmux, *screen, *use_tmux, *use_screen, *script, *cmd;
 
 	tmux = remote_tmux(name);
 	screen = remote_screen(name);
 	switch (mux) {
 	case MUX_TMUX:
-		missing = remote_missing("tmux");
-		xasprintf(&script, "if command -v tmux >/dev/null 2>&1; "
-		    "then %s; fi; %s", tmux, missing);
-		free(missing);
+		script = remote_use("tmux", tmux, 1);
 		break;
 	case MUX_SCREEN:
-		missing = remote_missing("screen");
-		xasprintf(&script, "if command -v screen >/dev/null 2>&1; "
-		    "then %s; fi; %s", screen, missing);
-		free(missing);
+		script = remote_use("screen", screen, 1);
 		break;
 	case MUX_NONE:
 		/*
@@ -143,12 +148,14 @@ remote_command(enum mux mux, const char *name)
 		break;
 	case MUX_AUTO:
 	default:
-		xasprintf(&script,
-		    "if command -v tmux >/dev/null 2>&1; then %s; fi; "
-		    "if command -v screen >/dev/null 2>&1; then %s; fi; "
+		use_tmux = remote_use("tmux", tmux, 0);
+		use_screen = remote_use("screen", screen, 0);
+		xasprintf(&script, "%s; %s; "
 		    "echo \"limpet: neither tmux nor screen is installed on "
-		    "this host; this shell will not survive a disconnect\" >&2; "
-		    "exec \"${SHELL:-/bin/sh}\" -l", tmux, screen);
+		    "this host; this shell will not survive a disconnect\" "
+		    ">&2; exec \"${SHELL:-/bin/sh}\" -l", use_tmux, use_screen);
+		free(use_screen);
+		free(use_tmux);
 		break;
 	}
 	free(screen);

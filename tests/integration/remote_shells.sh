@@ -78,6 +78,9 @@ chmod +x "$TMP/both/tmux" "$TMP/both/screen"
 cp "$TMP/both/tmux" "$TMP/tmux/tmux"
 cp "$TMP/both/screen" "$TMP/screen/screen"
 
+WARNING="limpet: neither tmux nor screen is installed on this host;"
+WARNING="$WARNING this shell will not survive a disconnect"
+
 LOG=$TMP/log
 LS=$TMP/ls
 OUT=$TMP/out
@@ -173,9 +176,9 @@ for name in bash dash zsh fish tcsh; do
 	run "$sh" neither auto name_1
 	check "$name auto neither: status" "$rc" 0
 	check "$name auto neither: warning" "$(grep '^limpet:' "$ERR")" \
-	    "limpet: neither tmux nor screen is installed on this host; this shell will not survive a disconnect"
-	check "$name auto neither: login shell" "$(grep LOGIN_SHELL_RAN "$OUT")" \
-	    LOGIN_SHELL_RAN
+	    "$WARNING"
+	check "$name auto neither: login shell" \
+	    "$(grep LOGIN_SHELL_RAN "$OUT")" LOGIN_SHELL_RAN
 
 	# none: a login shell, no warning, no multiplexer.
 	run "$sh" both none name_1
