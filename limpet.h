@@ -19,12 +19,16 @@
 
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <netdb.h>
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <termios.h>
+#include <time.h>
 
 #ifdef __GNUC__
 #define printflike(a, b) __attribute__((format(printf, a, b)))
@@ -187,6 +191,31 @@ struct ssh_proc {
 	int		 errfd;		/* read end of ssh's stderr */
 };
 
+/* Noticing a wake from sleep or a frozen process. */
+#define WAKE_SLEEP_MIN	1.0	/* seconds asleep that count */
+#define WAKE_LATE_MIN	2.0	/* seconds late that mean "frozen" */
+
+enum wake_event {
+	WAKE_NONE,
+	WAKE_SLEPT,
+	WAKE_FROZEN
+};
+
+struct wake {
+	struct timespec	 last_mono;
+	double		 last_gap;	/* boot time minus monotonic time */
+};
+
+/* Where ssh would connect, for cheap probes during an outage. */
+#define PROBE_ADDRS_MAX	4
+
+struct probe_target {
+	struct sockaddr_storage	 addrs[PROBE_ADDRS_MAX];
+	socklen_t		 lens[PROBE_ADDRS_MAX];
+	int			 naddrs;
+	char			 label[NI_MAXHOST + 32];
+};
+
 /* client/xmalloc.c */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
@@ -240,12 +269,30 @@ size_t	 notice_draw(char *, size_t, int, int, const char *);
 size_t	 notice_erase(char *, size_t, int);
 size_t	 notice_leave_screen(char *, size_t, int);
 
+/* client/wake.c */
+void	 wake_init(struct wake *, const struct timespec *,
+	     const struct timespec *);
+enum wake_event wake_check(struct wake *, const struct timespec *,
+	     const struct timespec *, double);
+void	 wake_clocks(struct timespec *, struct timespec *);
+
+/* client/netwatch.c */
+int	 netwatch_open(void);
+int	 netwatch_drain(int);
+char	*netwatch_fingerprint(void);
+
+/* client/probe.c */
+int	 probe_parse_config(const char *, char *, size_t, char *, size_t);
+int	 probe_resolve(char *const *, struct probe_target *);
+int	 probe_start(const struct probe_target *, int);
+int	 probe_result(int);
+
 /* client/client.c */
 int	 client_main(struct options *, struct settings *, const char *);
 
 /* pty/spawn.c */
 char	**ssh_build_argv(const struct options *, const struct settings *,
-	     const char *);
+	     const char *, int);
 void	 ssh_free_argv(char **);
 int	 ssh_spawn(char *const *, const struct winsize *, struct ssh_proc *);
 void	 ssh_close(struct ssh_proc *);

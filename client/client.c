@@ -16,8 +16,12 @@
 
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/queue.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/timerfd.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +47,17 @@
  * or the session ended (exit), a failure reconnecting cannot cure (exit
  * with ssh's status and its reason), or a failure of the link (show a
  * notice and reconnect after a short, capped backoff, forever).
+ *
+ * Waiting for ssh to time out is slow, so limpet also suspects the link
+ * on its own: the network changed, the machine woke from sleep or limpet
+ * was stopped and continued, or the user typed and nothing came back. On
+ * suspicion a second, speculative connection is started beside the old
+ * one (BatchMode, so it never prompts); the multiplexer's attach steals
+ * the session for it, and the first output it brings makes it the
+ * connection the user sees, while the old one is discarded. If the old
+ * link was fine, the user sees one redraw. While no connection works,
+ * cheap TCP probes to the server notice the network's return within a
+ * few hundred milliseconds, where an ssh attempt would sit in SYN backoff.
  */
 
 #define RELAY_READ_SIZE		65536
@@ -53,11 +68,21 @@
 #define DRAIN_AFTER_EXIT_MS	200
 #define KILL_GRACE_MS		1000
 #define STABLE_CONNECTION_S	3
+#define ECHO_TIMEOUT_MS		1200	/* typed, and nothing came back */
+#define NET_SETTLE_MS		300	/* let a burst of netlink news end */
+#define SPEC_MIN_INTERVAL_S	2.0	/* between speculative connections */
+#define ATTEMPT_RESTART_S	1.0	/* an attempt younger is left alone */
+#define PROBE_FAST_MS		200	/* probe cadence, first minutes */
+#define PROBE_SLOW_MS		2000	/* after PROBE_FAST_FOR_S down */
+#define PROBE_FAST_FOR_S	120
+#define PROBE_GIVE_UP_MS	1500	/* a probe not answered by then */
+#define PROBES_MAX		4
+#define TICK_MS			1000	/* wake checks without timerfd */
 
 enum intent {
 	INTENT_NONE,
 	INTENT_QUIT,		/* the user quit: exit once ssh is gone */
-	INTENT_RECONNECT	/* the user asked for a fresh connection */
+	INTENT_RECONNECT	/* a fresh connection, right after this one */
 };
 
 struct client;
@@ -80,7 +105,16 @@ struct conn {
 	int		 err_eof;
 	int		 established;
 	int		 killing;
+	int		 speculative;	/* not shown until it brings output */
+	int		 discarded;	/* lost a race: only reap it */
 	enum intent	 intent;
+	struct timespec	 started;
+	LIST_ENTRY(conn) dying_entry;
+};
+
+struct probe {
+	int		 fd;		/* -1 when unused */
+	struct event	*ev;
 	struct timespec	 started;
 };
 
@@ -89,6 +123,7 @@ struct client {
 	struct options		*opts;
 	struct settings		*set;
 	char			**argv;
+	char			**argv_batch;
 	struct tty		 tty;
 	struct escape		 esc;
 	struct modes		 modes;
@@ -99,7 +134,26 @@ struct client {
 	struct event		*ev_retry;
 	struct event		*ev_notice;
 	struct event		*ev_signals[8];
-	struct conn		*conn;
+	struct conn		*conn;		/* the one the user sees */
+	struct conn		*spec;		/* racing to replace it */
+	struct timespec		 spec_started;
+	int			 conn_alive;	/* output since the suspicion */
+	LIST_HEAD(, conn)	 dying;		/* discarded, not reaped yet */
+	struct event		*ev_echo;
+	struct event		*ev_tick;
+	struct wake		 wake;
+	int			 timerfd;
+	struct event		*ev_timerfd;
+	int			 nlfd;
+	struct event		*ev_netlink;
+	struct event		*ev_net_settle;
+	char			*netprint;
+	struct event		*ev_resolve;
+	struct probe_target	 target;
+	int			 target_ok;
+	struct event		*ev_probe_timer;
+	struct probe		 probes[PROBES_MAX];
+	int			 probe_next;
 	int			 tty_gone;
 	int			 quitting;
 	int			 done;
@@ -123,19 +177,29 @@ static void	 client_cleanup(void);
 static void	 client_finish(struct client *, int, const char *);
 static void	 client_quit(struct client *);
 static void	 client_reconnect_now(struct client *);
+static void	 client_suspect(struct client *, const char *);
+static void	 client_set_down(struct client *, const char *);
+static void	 client_set_up(struct client *);
 static void	 client_schedule_retry(struct client *);
 static void	 client_update_notice(struct client *);
 static void	 client_erase_notice(struct client *);
 static void	 client_tty_write_enable(struct client *);
 static void	 client_to_tty(struct client *, const void *, size_t);
 static void	 client_send_input(struct client *, const char *, size_t);
+static void	 client_flush_pending(struct client *);
 static void	 client_help(struct client *);
 static void	 client_suspend(struct client *);
 static void	 client_poke_remote_size(struct client *);
+static void	 client_probes_update(struct client *);
+static void	 client_probes_stop(struct client *);
+static void	 client_watch_start(struct client *);
+static void	 client_watch_stop(struct client *);
 
-static void	 conn_start(struct client *);
+static struct conn *conn_start(struct client *, int);
 static void	 conn_free(struct conn *);
 static void	 conn_kill(struct conn *, enum intent);
+static void	 conn_discard(struct conn *);
+static void	 conn_promote(struct conn *);
 static void	 conn_maybe_done(struct conn *);
 static void	 conn_done(struct conn *);
 static void	 conn_err_line(struct conn *, const char *);
@@ -150,6 +214,14 @@ static void	 cb_kill(evutil_socket_t, short, void *);
 static void	 cb_retry(evutil_socket_t, short, void *);
 static void	 cb_notice(evutil_socket_t, short, void *);
 static void	 cb_signal(evutil_socket_t, short, void *);
+static void	 cb_echo(evutil_socket_t, short, void *);
+static void	 cb_tick(evutil_socket_t, short, void *);
+static void	 cb_timerfd(evutil_socket_t, short, void *);
+static void	 cb_netlink(evutil_socket_t, short, void *);
+static void	 cb_net_settle(evutil_socket_t, short, void *);
+static void	 cb_resolve(evutil_socket_t, short, void *);
+static void	 cb_probe_timer(evutil_socket_t, short, void *);
+static void	 cb_probe(evutil_socket_t, short, void *);
 
 static double
 elapsed_since(const struct timespec *then)
@@ -169,6 +241,14 @@ ms_to_tv(long ms)
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	return (tv);
+}
+
+static void
+evtimer_add_ms(struct event *ev, long ms)
+{
+	struct timeval	tv = ms_to_tv(ms);
+
+	evtimer_add(ev, &tv);
 }
 
 /* --- the user's terminal ------------------------------------------------ */
@@ -259,9 +339,9 @@ cb_tty_read(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
- * Typed bytes go to the live connection. With none (waiting to retry),
- * they wait for the next one, so nothing typed is lost; with a bound, so
- * a cat on the keyboard cannot eat memory.
+ * Typed bytes go to the connection the user sees. While there is none,
+ * or while a speculative one may replace it, they wait, so nothing typed
+ * is lost; with a bound, so a cat on the keyboard cannot eat memory.
  */
 static void
 client_send_input(struct client *c, const char *data, size_t len)
@@ -270,9 +350,14 @@ client_send_input(struct client *c, const char *data, size_t len)
 
 	if (len == 0)
 		return;
-	if (conn != NULL && !conn->killing && !conn->exited) {
+	if (conn != NULL && !conn->killing && !conn->exited &&
+	    (c->spec == NULL || c->conn_alive)) {
 		evbuffer_add(conn->to_ssh, data, len);
 		event_add(conn->ev_write, NULL);
+		/* Something should come back; if nothing does, suspect. */
+		if (conn->established && !event_pending(c->ev_echo, EV_TIMEOUT,
+		    NULL))
+			evtimer_add_ms(c->ev_echo, ECHO_TIMEOUT_MS);
 		return;
 	}
 	if (evbuffer_get_length(c->pending_input) + len > PENDING_INPUT_MAX) {
@@ -281,6 +366,33 @@ client_send_input(struct client *c, const char *data, size_t len)
 		return;
 	}
 	evbuffer_add(c->pending_input, data, len);
+}
+
+/* Hand what was typed meanwhile to the connection the user sees. */
+static void
+client_flush_pending(struct client *c)
+{
+	struct conn	*conn = c->conn;
+
+	if (conn == NULL || conn->killing || conn->exited ||
+	    (c->spec != NULL && !c->conn_alive))
+		return;
+	if (evbuffer_get_length(c->pending_input) == 0)
+		return;
+	evbuffer_add_buffer(conn->to_ssh, c->pending_input);
+	event_add(conn->ev_write, NULL);
+}
+
+static void
+cb_echo(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	char		 why[64];
+
+	snprintf(why, sizeof why, "no reply for %.1f s",
+	    ECHO_TIMEOUT_MS / 1000.0);
+	client_set_down(c, why);
+	client_suspect(c, why);
 }
 
 static void
@@ -339,11 +451,9 @@ static void
 client_update_notice(struct client *c)
 {
 	struct winsize	 ws;
-	char		 text[512], buf[2048];
-	const char	*host = c->opts->host;
+	char		 text[512], buf[2048], esc[8];
 	size_t		 n;
 	long		 secs;
-	char		 esc[8];
 
 	if (!c->down || c->tty_gone)
 		return;
@@ -356,8 +466,8 @@ client_update_notice(struct client *c)
 		snprintf(esc, sizeof esc, "%c.", c->esc.ch);
 	snprintf(text, sizeof text,
 	    " limpet: %s: %s - reconnecting (attempt %d, %lds) - %s to quit",
-	    host, c->down_reason[0] != '\0' ? c->down_reason : "link lost",
-	    c->attempts + 1, secs, esc);
+	    c->opts->host, c->down_reason[0] != '\0' ? c->down_reason :
+	    "link lost", c->attempts + 1, secs, esc);
 	tty_get_size(&c->tty, &ws);
 	n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col, text);
 	if (n > 0) {
@@ -365,11 +475,8 @@ client_update_notice(struct client *c)
 		c->notice_shown = 1;
 	}
 	log_debug("notice: %s", text);
-	if (!event_pending(c->ev_notice, EV_TIMEOUT, NULL)) {
-		struct timeval	tv = ms_to_tv(1000);
-
-		event_add(c->ev_notice, &tv);
-	}
+	if (!event_pending(c->ev_notice, EV_TIMEOUT, NULL))
+		evtimer_add_ms(c->ev_notice, 1000);
 }
 
 static void
@@ -394,32 +501,62 @@ client_erase_notice(struct client *c)
 	client_to_tty(c, buf, n);
 }
 
+/* The link is (or looks) gone: say so and start probing for its return. */
+static void
+client_set_down(struct client *c, const char *why)
+{
+	if (why != NULL)
+		snprintf(c->down_reason, sizeof c->down_reason, "%s", why);
+	if (!c->down) {
+		c->down = 1;
+		clock_gettime(CLOCK_MONOTONIC, &c->down_since);
+	}
+	client_update_notice(c);
+	client_probes_update(c);
+}
+
+/* Output came from the connection the user sees: the link works. */
+static void
+client_set_up(struct client *c)
+{
+	event_del(c->ev_echo);
+	if (!c->down)
+		return;
+	log_debug("link is back after %.3f s", elapsed_since(&c->down_since));
+	c->down = 0;
+	client_erase_notice(c);
+	client_probes_stop(c);
+}
+
 /* --- connections ------------------------------------------------------- */
 
-static void
-conn_start(struct client *c)
+static struct conn *
+conn_start(struct client *c, int speculative)
 {
 	struct conn	*conn;
 	struct winsize	 ws;
-	size_t		 len;
 
 	tty_get_size(&c->tty, &ws);
 	conn = xcalloc(1, sizeof *conn);
 	conn->c = c;
+	conn->speculative = speculative;
 	conn->proc.master = conn->proc.errfd = -1;
-	if (ssh_spawn(c->argv, &ws, &conn->proc) == -1) {
+	if (ssh_spawn(speculative ? c->argv_batch : c->argv, &ws,
+	    &conn->proc) == -1) {
 		free(conn);
 		snprintf(c->down_reason, sizeof c->down_reason,
 		    "can't start ssh: %s", strerror(errno));
 		log_debug("%s", c->down_reason);
-		c->attempts++;
-		client_schedule_retry(c);
-		return;
+		if (!speculative) {
+			c->attempts++;
+			client_schedule_retry(c);
+		}
+		return (NULL);
 	}
 	c->connects++;
 	clock_gettime(CLOCK_MONOTONIC, &conn->started);
-	log_debug("connection %d: ssh pid %ld", c->connects,
-	    (long)conn->proc.pid);
+	log_debug("connection %d%s: ssh pid %ld", c->connects,
+	    speculative ? " (speculative)" : "", (long)conn->proc.pid);
 	conn->to_ssh = evbuffer_new();
 	conn->errtext = evbuffer_new();
 	conn->ev_read = event_new(c->base, conn->proc.master,
@@ -435,16 +572,18 @@ conn_start(struct client *c)
 	    conn->ev_err == NULL || conn->ev_drain == NULL ||
 	    conn->ev_kill == NULL)
 		fatalx("out of memory for a connection");
-	c->conn = conn;
-	if (!c->master_paused)
+	if (speculative) {
+		c->spec = conn;
+		c->spec_started = conn->started;
 		event_add(conn->ev_read, NULL);
-	event_add(conn->ev_err, NULL);
-
-	/* What was typed while there was no connection goes first. */
-	if ((len = evbuffer_get_length(c->pending_input)) > 0) {
-		evbuffer_add_buffer(conn->to_ssh, c->pending_input);
-		event_add(conn->ev_write, NULL);
+	} else {
+		c->conn = conn;
+		if (!c->master_paused)
+			event_add(conn->ev_read, NULL);
+		client_flush_pending(c);
 	}
+	event_add(conn->ev_err, NULL);
+	return (conn);
 }
 
 static void
@@ -468,8 +607,6 @@ conn_free(struct conn *conn)
 static void
 conn_kill(struct conn *conn, enum intent intent)
 {
-	struct timeval	tv = ms_to_tv(KILL_GRACE_MS);
-
 	if (intent != INTENT_NONE)
 		conn->intent = intent;
 	if (conn->exited || conn->killing)
@@ -477,7 +614,7 @@ conn_kill(struct conn *conn, enum intent intent)
 	conn->killing = 1;
 	log_debug("stopping ssh pid %ld", (long)conn->proc.pid);
 	kill(conn->proc.pid, SIGHUP);
-	evtimer_add(conn->ev_kill, &tv);
+	evtimer_add_ms(conn->ev_kill, KILL_GRACE_MS);
 }
 
 static void
@@ -490,6 +627,56 @@ cb_kill(evutil_socket_t fd, short events, void *arg)
 		    (long)conn->proc.pid);
 		kill(conn->proc.pid, SIGKILL);
 	}
+}
+
+/*
+ * A connection that lost a race: nothing it says matters any more. Close
+ * its pty and pipe, stop it, and keep it only until it can be reaped.
+ */
+static void
+conn_discard(struct conn *conn)
+{
+	struct client	*c = conn->c;
+
+	if (c->conn == conn)
+		c->conn = NULL;
+	if (c->spec == conn)
+		c->spec = NULL;
+	conn->discarded = 1;
+	event_del(conn->ev_read);
+	event_del(conn->ev_write);
+	event_del(conn->ev_err);
+	event_del(conn->ev_drain);
+	ssh_close(&conn->proc);
+	if (conn->exited) {
+		conn_free(conn);
+		return;
+	}
+	LIST_INSERT_HEAD(&c->dying, conn, dying_entry);
+	conn_kill(conn, INTENT_NONE);
+}
+
+/* The speculative connection brought output: it is now the real one. */
+static void
+conn_promote(struct conn *conn)
+{
+	struct client	*c = conn->c;
+	char		 buf[512];
+	size_t		 n;
+
+	log_debug("speculative connection won after %.3f s",
+	    elapsed_since(&conn->started));
+	if (c->conn != NULL)
+		conn_discard(c->conn);
+	c->spec = NULL;
+	c->conn = conn;
+	conn->speculative = 0;
+	c->attempts = 0;
+	event_del(c->ev_retry);
+	/* The old connection's modes go; the new one sets its own. */
+	n = modes_reset(&c->modes, buf, sizeof buf);
+	client_to_tty(c, buf, n);
+	client_flush_pending(c);
 }
 
 static void
@@ -511,14 +698,19 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		conn_maybe_done(conn);
 		return;
 	}
+	if (conn->speculative)
+		conn_promote(conn);
 	if (!conn->established) {
 		conn->established = 1;
 		c->ever_established = 1;
-		if (c->down)
-			log_debug("connection %d is back after %.3f s",
-			    c->connects, elapsed_since(&c->down_since));
-		c->down = 0;
-		client_erase_notice(c);
+		if (!c->target_ok && !evtimer_pending(c->ev_resolve, NULL))
+			evtimer_add_ms(c->ev_resolve, 1000);
+	}
+	client_set_up(c);
+	if (!c->conn_alive) {
+		/* The link works after all: what was held can go. */
+		c->conn_alive = 1;
+		client_flush_pending(c);
 	}
 	out = modes_feed(&c->modes, in, (size_t)n, c->rbuf);
 	client_to_tty(c, c->rbuf, out);
@@ -547,7 +739,8 @@ cb_master_write(evutil_socket_t fd, short events, void *arg)
 /*
  * ssh's stderr, a line at a time. Link failures feed the notice; ssh's
  * "Connection to x closed." is dropped; anything else is shown as ssh
- * would have shown it (prompts and warnings included).
+ * would have shown it (prompts and warnings included). A speculative
+ * connection shows nothing: it may never be the one the user sees.
  */
 static void
 conn_err_line(struct conn *conn, const char *line)
@@ -561,7 +754,10 @@ conn_err_line(struct conn *conn, const char *line)
 		evbuffer_add(conn->errtext, "\n", 1);
 	}
 	kind = classify_line(line);
-	log_debug("ssh: %s", line);
+	log_debug("ssh%s: %s", conn->speculative ? " (speculative)" : "",
+	    line);
+	if (conn->speculative)
+		return;
 	switch (kind) {
 	case LINE_TRANSIENT:
 		snprintf(c->down_reason, sizeof c->down_reason, "%s", line);
@@ -631,17 +827,22 @@ cb_drain(evutil_socket_t fd, short events, void *arg)
 static void
 conn_exited(struct conn *conn, int wstatus)
 {
-	struct timeval	tv = ms_to_tv(DRAIN_AFTER_EXIT_MS);
-
 	conn->exited = 1;
 	conn->wstatus = wstatus;
 	event_del(conn->ev_kill);
 	if (WIFEXITED(wstatus))
-		log_debug("ssh exited with status %d", WEXITSTATUS(wstatus));
+		log_debug("ssh pid %ld exited with status %d",
+		    (long)conn->proc.pid, WEXITSTATUS(wstatus));
 	else if (WIFSIGNALED(wstatus))
-		log_debug("ssh killed by signal %d", WTERMSIG(wstatus));
+		log_debug("ssh pid %ld killed by signal %d",
+		    (long)conn->proc.pid, WTERMSIG(wstatus));
+	if (conn->discarded) {
+		LIST_REMOVE(conn, dying_entry);
+		conn_free(conn);
+		return;
+	}
 	/* Keep reading what is buffered: the multiplexer's last words. */
-	evtimer_add(conn->ev_drain, &tv);
+	evtimer_add_ms(conn->ev_drain, DRAIN_AFTER_EXIT_MS);
 	conn_maybe_done(conn);
 }
 
@@ -650,6 +851,23 @@ conn_maybe_done(struct conn *conn)
 {
 	if (conn->exited && conn->master_eof && conn->err_eof)
 		conn_done(conn);
+}
+
+/* A speculative connection ended before it won: nothing changes. */
+static void
+conn_spec_done(struct conn *conn)
+{
+	struct client	*c = conn->c;
+
+	log_debug("speculative connection failed");
+	c->spec = NULL;
+	conn_free(conn);
+	if (c->conn != NULL)
+		client_flush_pending(c);
+	else if (!c->quitting) {
+		c->attempts++;
+		client_schedule_retry(c);
+	}
 }
 
 static void
@@ -664,6 +882,10 @@ conn_done(struct conn *conn)
 	int		 first = (c->connects == 1 && !established);
 	double		 lived = elapsed_since(&conn->started);
 
+	if (conn->speculative) {
+		conn_spec_done(conn);
+		return;
+	}
 	len = evbuffer_get_length(conn->errtext);
 	errtext = xmalloc(len + 1);
 	evbuffer_remove(conn->errtext, errtext, len);
@@ -673,6 +895,7 @@ conn_done(struct conn *conn)
 
 	c->conn = NULL;
 	conn_free(conn);
+	event_del(c->ev_echo);
 
 	/* Whatever the remote turned on is undone: it cannot be undone there. */
 	n = modes_reset(&c->modes, buf, sizeof buf);
@@ -683,16 +906,10 @@ conn_done(struct conn *conn)
 		return;
 	}
 	if (intent == INTENT_RECONNECT) {
-		log_debug("reconnecting as asked");
-		c->attempts = 0;
-		snprintf(c->down_reason, sizeof c->down_reason,
-		    "reconnect requested");
-		if (!c->down) {
-			c->down = 1;
-			clock_gettime(CLOCK_MONOTONIC, &c->down_since);
-		}
-		client_update_notice(c);
-		conn_start(c);
+		log_debug("reconnecting at once");
+		client_set_down(c, NULL);
+		if (c->spec == NULL)
+			conn_start(c, 0);
 		return;
 	}
 
@@ -700,6 +917,12 @@ conn_done(struct conn *conn)
 	    info.exit_status, info.reason);
 	switch (info.kind) {
 	case END_CLEAN:
+		/*
+		 * With a speculative connection under way, the detach was
+		 * most likely its own attach taking the session over.
+		 */
+		if (c->spec != NULL)
+			break;
 		c->screen_left = 1;
 		client_finish(c, EXIT_CLEAN, NULL);
 		return;
@@ -719,13 +942,10 @@ conn_done(struct conn *conn)
 		c->attempts = 0;
 	else
 		c->attempts++;
-	if (!c->down) {
-		c->down = 1;
-		clock_gettime(CLOCK_MONOTONIC, &c->down_since);
-	}
-	snprintf(c->down_reason, sizeof c->down_reason, "%s", info.reason);
-	client_update_notice(c);
-	client_schedule_retry(c);
+	client_set_down(c, info.kind == END_TRANSIENT ? info.reason : NULL);
+	/* A speculative connection already under way is the retry. */
+	if (c->spec == NULL)
+		client_schedule_retry(c);
 }
 
 /* Short at first, so a blip costs little; capped, and never giving up. */
@@ -734,13 +954,11 @@ client_schedule_retry(struct client *c)
 {
 	static const long	 delays_ms[] = { 0, 250, 500, 1000, 2000 };
 	size_t			 i = (size_t)c->attempts;
-	struct timeval		 tv;
 
 	if (i >= sizeof delays_ms / sizeof delays_ms[0])
 		i = sizeof delays_ms / sizeof delays_ms[0] - 1;
-	tv = ms_to_tv(delays_ms[i]);
 	log_debug("retry %d in %ld ms", c->attempts, delays_ms[i]);
-	evtimer_add(c->ev_retry, &tv);
+	evtimer_add_ms(c->ev_retry, delays_ms[i]);
 }
 
 static void
@@ -748,21 +966,295 @@ cb_retry(evutil_socket_t fd, short events, void *arg)
 {
 	struct client	*c = arg;
 
-	if (c->conn == NULL && !c->quitting)
-		conn_start(c);
+	if (c->conn == NULL && c->spec == NULL && !c->quitting)
+		conn_start(c, 0);
+}
+
+/*
+ * Something says the link may be gone. What to do depends on where we
+ * are: waiting to retry, retry now; an attempt under way for a while,
+ * start it afresh (a new one beats SYN backoff); a working connection,
+ * race a speculative one against it.
+ */
+static void
+client_suspect(struct client *c, const char *why)
+{
+	struct conn	*conn = c->conn;
+
+	if (c->quitting)
+		return;
+	log_debug("suspect the link: %s", why);
+	if (c->spec != NULL) {
+		if (elapsed_since(&c->spec_started) < SPEC_MIN_INTERVAL_S)
+			return;
+		/* It is stuck where a fresh one would not be. */
+		conn_discard(c->spec);
+	}
+	if (conn == NULL) {
+		event_del(c->ev_retry);
+		c->attempts = 0;
+		conn_start(c, 0);
+		return;
+	}
+	if (!conn->established) {
+		if (!conn->killing &&
+		    elapsed_since(&conn->started) >= ATTEMPT_RESTART_S)
+			conn_kill(conn, INTENT_RECONNECT);
+		return;
+	}
+	if (conn->killing || conn->exited)
+		return;
+	c->conn_alive = 0;
+	conn_start(c, 1);
 }
 
 static void
 client_reconnect_now(struct client *c)
 {
 	log_debug("reconnect requested");
+	if (c->spec != NULL)
+		conn_discard(c->spec);
+	event_del(c->ev_retry);
+	c->attempts = 0;
 	if (c->conn != NULL) {
+		snprintf(c->down_reason, sizeof c->down_reason,
+		    "reconnect requested");
 		conn_kill(c->conn, INTENT_RECONNECT);
 		return;
 	}
-	event_del(c->ev_retry);
-	c->attempts = 0;
-	conn_start(c);
+	conn_start(c, 0);
+}
+
+/* --- watching for trouble ------------------------------------------------- */
+
+/*
+ * A wake from suspend: on Linux a timerfd on the real-time clock with
+ * TFD_TIMER_CANCEL_ON_SET is told when the clock jumps, as it does on
+ * resume; it costs no wake-up while nothing happens. Elsewhere, a check
+ * once a second compares the clocks.
+ */
+static void
+client_watch_start(struct client *c)
+{
+	struct timespec	mono, boot;
+
+	c->timerfd = -1;
+	c->nlfd = -1;
+#ifdef __linux__
+	{
+		struct itimerspec	its;
+
+		c->timerfd = timerfd_create(CLOCK_REALTIME,
+		    TFD_NONBLOCK|TFD_CLOEXEC);
+		if (c->timerfd != -1) {
+			memset(&its, 0, sizeof its);
+			/* Far in the future: only the cancel matters. */
+			its.it_value.tv_sec = (time_t)1 << 40;
+			if (timerfd_settime(c->timerfd, TFD_TIMER_ABSTIME |
+			    TFD_TIMER_CANCEL_ON_SET, &its, NULL) == -1) {
+				close(c->timerfd);
+				c->timerfd = -1;
+			}
+		}
+	}
+#endif
+	if (c->timerfd != -1) {
+		c->ev_timerfd = event_new(c->base, c->timerfd,
+		    EV_READ|EV_PERSIST, cb_timerfd, c);
+		event_add(c->ev_timerfd, NULL);
+	} else {
+		wake_clocks(&mono, &boot);
+		wake_init(&c->wake, &mono, &boot);
+		c->ev_tick = event_new(c->base, -1, EV_PERSIST, cb_tick, c);
+		{
+			struct timeval	tv = ms_to_tv(TICK_MS);
+
+			event_add(c->ev_tick, &tv);
+		}
+	}
+
+	if ((c->nlfd = netwatch_open()) != -1) {
+		c->netprint = netwatch_fingerprint();
+		c->ev_netlink = event_new(c->base, c->nlfd, EV_READ|EV_PERSIST,
+		    cb_netlink, c);
+		event_add(c->ev_netlink, NULL);
+	} else
+		log_debug("no network change notifications here");
+}
+
+static void
+client_watch_stop(struct client *c)
+{
+	if (c->ev_timerfd != NULL)
+		event_free(c->ev_timerfd);
+	if (c->timerfd != -1)
+		close(c->timerfd);
+	if (c->ev_tick != NULL)
+		event_free(c->ev_tick);
+	if (c->ev_netlink != NULL)
+		event_free(c->ev_netlink);
+	if (c->nlfd != -1)
+		close(c->nlfd);
+	free(c->netprint);
+}
+
+static void
+cb_timerfd(evutil_socket_t fd, short events, void *arg)
+{
+	struct client		*c = arg;
+	struct itimerspec	 its;
+	uint64_t		 n;
+
+	/* ECANCELED: the clock was set or the machine resumed. */
+	if (read(fd, &n, sizeof n) == -1 && errno == ECANCELED) {
+#ifdef __linux__
+		memset(&its, 0, sizeof its);
+		its.it_value.tv_sec = (time_t)1 << 40;
+		timerfd_settime(fd, TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET,
+		    &its, NULL);
+#else
+		(void)its;
+#endif
+		client_suspect(c, "clock jumped (resumed from sleep?)");
+	}
+}
+
+static void
+cb_tick(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	struct timespec	 mono, boot;
+
+	wake_clocks(&mono, &boot);
+	switch (wake_check(&c->wake, &mono, &boot, TICK_MS / 1000.0)) {
+	case WAKE_SLEPT:
+		client_suspect(c, "resumed from sleep");
+		break;
+	case WAKE_FROZEN:
+		client_suspect(c, "resumed after being stopped");
+		break;
+	case WAKE_NONE:
+		break;
+	}
+}
+
+static void
+cb_netlink(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+
+	if (netwatch_drain(fd))
+		evtimer_add_ms(c->ev_net_settle, NET_SETTLE_MS);
+}
+
+static void
+cb_net_settle(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	char		*now = netwatch_fingerprint();
+
+	if (c->netprint != NULL && strcmp(now, c->netprint) == 0) {
+		free(now);
+		return;
+	}
+	free(c->netprint);
+	c->netprint = now;
+	client_suspect(c, "network changed");
+}
+
+/* --- probes for the network's return ------------------------------------- */
+
+static void
+cb_resolve(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+
+	c->target_ok = (probe_resolve(c->argv, &c->target) == 0);
+	if (c->target_ok)
+		log_debug("probes go to %s (%d addresses)", c->target.label,
+		    c->target.naddrs);
+	else
+		log_debug("no probes: no direct address for ssh's server");
+}
+
+static void
+client_probe_close(struct probe *p)
+{
+	if (p->fd == -1)
+		return;
+	event_free(p->ev);
+	p->ev = NULL;
+	close(p->fd);
+	p->fd = -1;
+}
+
+static void
+client_probes_stop(struct client *c)
+{
+	int	i;
+
+	event_del(c->ev_probe_timer);
+	for (i = 0; i < PROBES_MAX; i++)
+		client_probe_close(&c->probes[i]);
+}
+
+/* Probe while the link is down, if there is an address to probe. */
+static void
+client_probes_update(struct client *c)
+{
+	if (!c->down || !c->target_ok || c->quitting) {
+		client_probes_stop(c);
+		return;
+	}
+	if (!evtimer_pending(c->ev_probe_timer, NULL))
+		evtimer_add_ms(c->ev_probe_timer, 0);
+}
+
+static void
+cb_probe_timer(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	struct probe	*p;
+	int		 i, slot = -1;
+
+	for (i = 0; i < PROBES_MAX; i++) {
+		p = &c->probes[i];
+		if (p->fd != -1 &&
+		    elapsed_since(&p->started) * 1000 > PROBE_GIVE_UP_MS)
+			client_probe_close(p);
+		if (p->fd == -1 && slot == -1)
+			slot = i;
+	}
+	if (slot != -1) {
+		p = &c->probes[slot];
+		p->fd = probe_start(&c->target,
+		    c->probe_next++ % c->target.naddrs);
+		if (p->fd != -1) {
+			clock_gettime(CLOCK_MONOTONIC, &p->started);
+			p->ev = event_new(c->base, p->fd, EV_WRITE, cb_probe,
+			    c);
+			event_add(p->ev, NULL);
+		}
+	}
+	evtimer_add_ms(c->ev_probe_timer,
+	    elapsed_since(&c->down_since) < PROBE_FAST_FOR_S ?
+	    PROBE_FAST_MS : PROBE_SLOW_MS);
+}
+
+static void
+cb_probe(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	int		 i, err = probe_result(fd);
+
+	for (i = 0; i < PROBES_MAX; i++) {
+		if (c->probes[i].fd == fd)
+			client_probe_close(&c->probes[i]);
+	}
+	if (err != 0)
+		return;
+	log_debug("probe: %s answers", c->target.label);
+	client_suspect(c, "network is back");
 }
 
 /* --- ending ------------------------------------------------------------ */
@@ -775,6 +1267,9 @@ client_quit(struct client *c)
 	c->quitting = 1;
 	log_debug("quitting");
 	event_del(c->ev_retry);
+	client_probes_stop(c);
+	if (c->spec != NULL)
+		conn_discard(c->spec);
 	if (c->conn != NULL)
 		conn_kill(c->conn, INTENT_QUIT);
 	else
@@ -798,6 +1293,7 @@ static void
 client_cleanup(void)
 {
 	struct client	*c = cleanup_client;
+	struct winsize	 ws;
 	char		 buf[512];
 	size_t		 n;
 
@@ -814,8 +1310,6 @@ client_cleanup(void)
 		 */
 		if (c->ever_established && !c->screen_left &&
 		    c->modes.filter_altscreen) {
-			struct winsize	ws;
-
 			tty_get_size(&c->tty, &ws);
 			n = notice_leave_screen(buf, sizeof buf, ws.ws_row);
 			evbuffer_add(c->to_tty, buf, n);
@@ -832,15 +1326,32 @@ client_cleanup(void)
 
 /* --- signals ----------------------------------------------------------- */
 
+static struct conn *
+client_find_conn(struct client *c, pid_t pid)
+{
+	struct conn	*conn;
+
+	if (c->conn != NULL && c->conn->proc.pid == pid)
+		return (c->conn);
+	if (c->spec != NULL && c->spec->proc.pid == pid)
+		return (c->spec);
+	LIST_FOREACH(conn, &c->dying, dying_entry) {
+		if (conn->proc.pid == pid)
+			return (conn);
+	}
+	return (NULL);
+}
+
 static void
 client_reap(struct client *c)
 {
-	pid_t	pid;
-	int	status;
+	struct conn	*conn;
+	pid_t		 pid;
+	int		 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (c->conn != NULL && pid == c->conn->proc.pid)
-			conn_exited(c->conn, status);
+		if ((conn = client_find_conn(c, pid)) != NULL)
+			conn_exited(conn, status);
 		else
 			log_debug("reaped pid %ld", (long)pid);
 	}
@@ -857,10 +1368,11 @@ cb_signal(evutil_socket_t sig, short events, void *arg)
 		client_reap(c);
 		break;
 	case SIGWINCH:
-		if (c->conn != NULL) {
-			tty_get_size(&c->tty, &ws);
+		tty_get_size(&c->tty, &ws);
+		if (c->conn != NULL)
 			ioctl(c->conn->proc.master, TIOCSWINSZ, &ws);
-		}
+		if (c->spec != NULL)
+			ioctl(c->spec->proc.master, TIOCSWINSZ, &ws);
 		if (c->down)
 			client_update_notice(c);
 		break;
@@ -882,7 +1394,7 @@ cb_signal(evutil_socket_t sig, short events, void *arg)
 			c->tty.raw = 0;
 			tty_raw(&c->tty);
 		}
-		client_poke_remote_size(c);
+		client_suspect(c, "resumed after being stopped");
 		break;
 	}
 }
@@ -895,6 +1407,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	static const int	 sigs[] = { SIGCHLD, SIGWINCH, SIGUSR1, SIGHUP,
 				     SIGTERM, SIGINT, SIGCONT };
 	struct client		*c;
+	struct conn		*conn;
 	struct event_config	*cfg;
 	size_t			 i;
 	int			 status;
@@ -902,7 +1415,11 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c = xcalloc(1, sizeof *c);
 	c->opts = opts;
 	c->set = set;
-	c->argv = ssh_build_argv(opts, set, remote);
+	LIST_INIT(&c->dying);
+	for (i = 0; i < PROBES_MAX; i++)
+		c->probes[i].fd = -1;
+	c->argv = ssh_build_argv(opts, set, remote, 0);
+	c->argv_batch = ssh_build_argv(opts, set, remote, 1);
 	for (i = 0; c->argv[i] != NULL; i++)
 		log_debug("argv[%zu] = %s", i, c->argv[i]);
 
@@ -931,9 +1448,15 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	    cb_tty_write, c);
 	c->ev_retry = evtimer_new(c->base, cb_retry, c);
 	c->ev_notice = evtimer_new(c->base, cb_notice, c);
+	c->ev_echo = evtimer_new(c->base, cb_echo, c);
+	c->ev_net_settle = evtimer_new(c->base, cb_net_settle, c);
+	c->ev_resolve = evtimer_new(c->base, cb_resolve, c);
+	c->ev_probe_timer = evtimer_new(c->base, cb_probe_timer, c);
 	if (c->to_tty == NULL || c->pending_input == NULL ||
 	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
-	    c->ev_retry == NULL || c->ev_notice == NULL)
+	    c->ev_retry == NULL || c->ev_notice == NULL ||
+	    c->ev_echo == NULL || c->ev_net_settle == NULL ||
+	    c->ev_resolve == NULL || c->ev_probe_timer == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		c->ev_signals[i] = evsignal_new(c->base, sigs[i], cb_signal, c);
@@ -941,6 +1464,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 		    evsignal_add(c->ev_signals[i], NULL) == -1)
 			fatalx("can't watch signal %d", sigs[i]);
 	}
+	client_watch_start(c);
 
 	cleanup_client = c;
 	log_set_cleanup(client_cleanup);
@@ -948,7 +1472,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 		fatal("can't put the terminal in raw mode");
 	event_add(c->ev_tty_read, NULL);
 
-	conn_start(c);
+	conn_start(c, 0);
 	event_base_dispatch(c->base);
 
 	client_cleanup();
@@ -958,21 +1482,34 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	status = c->exit_status;
 	log_debug("exit %d", status);
 
-	if (c->conn != NULL) {
-		kill(c->conn->proc.pid, SIGKILL);
-		waitpid(c->conn->proc.pid, NULL, 0);
-		conn_free(c->conn);
+	/* Nothing is left behind: every ssh is stopped and reaped. */
+	if (c->spec != NULL)
+		conn_discard(c->spec);
+	if (c->conn != NULL)
+		conn_discard(c->conn);
+	while ((conn = LIST_FIRST(&c->dying)) != NULL) {
+		kill(conn->proc.pid, SIGKILL);
+		waitpid(conn->proc.pid, NULL, 0);
+		LIST_REMOVE(conn, dying_entry);
+		conn_free(conn);
 	}
+	client_probes_stop(c);
+	client_watch_stop(c);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		event_free(c->ev_signals[i]);
 	event_free(c->ev_tty_read);
 	event_free(c->ev_tty_write);
 	event_free(c->ev_retry);
 	event_free(c->ev_notice);
+	event_free(c->ev_echo);
+	event_free(c->ev_net_settle);
+	event_free(c->ev_resolve);
+	event_free(c->ev_probe_timer);
 	evbuffer_free(c->to_tty);
 	evbuffer_free(c->pending_input);
 	event_base_free(c->base);
 	ssh_free_argv(c->argv);
+	ssh_free_argv(c->argv_batch);
 	free(c->exit_message);
 	free(c);
 	return (status);

@@ -76,11 +76,12 @@ argv_add_option(char ***argv, size_t *argc, const char *keyword, int value)
  * option, so order is policy: what limpet cannot work without comes first
  * and always wins; then what the user gave (command line, then SshOption
  * from limpet's config); then limpet's liveness defaults, which the user
- * may override.
+ * may override. With batch, ssh fails rather than prompt (for connections
+ * the user does not see until they win a race).
  */
 char **
 ssh_build_argv(const struct options *o, const struct settings *s,
-    const char *remote)
+    const char *remote, int batch)
 {
 	/*
 	 * A stalled ControlMaster would make every reconnect hang; ssh's own
@@ -105,6 +106,11 @@ ssh_build_argv(const struct options *o, const struct settings *s,
 	for (i = 0; i < sizeof forced / sizeof forced[0]; i++) {
 		argv_add(&argv, &argc, "-o");
 		argv_add(&argv, &argc, forced[i]);
+	}
+	/* A speculative connection must never stop to ask anything. */
+	if (batch) {
+		argv_add(&argv, &argc, "-o");
+		argv_add(&argv, &argc, "BatchMode=yes");
 	}
 	for (j = 0; j < o->nssh_args; j++)
 		argv_add(&argv, &argc, o->ssh_args[j]);
