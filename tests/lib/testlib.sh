@@ -1,0 +1,497 @@
+# testlib.sh: sourced by limpet's integration tests and by scripts/demo.
+#
+# Everything a test creates lives under one directory, $T: a throwaway sshd
+# with its own keys, the tcprelay in front of it, the outer tmux that plays
+# the user's terminal, and the private socket directories of the "remote"
+# tmux and screen servers. One EXIT trap takes all of it down again.
+#
+# Nothing here sleeps for a fixed time to decide an outcome: every wait
+# polls with a deadline and says what it was waiting for when it gives up.
+
+T=
+T_NAME=
+T_FAILED=0
+T_PASSED=0
+T_SSHD_PORT=
+T_SSHD_PID=
+T_RELAY_PORT=
+T_RELAY_PID=
+T_WATCHDOG=
+T_OUTER_SOCK=
+T_SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
+
+# ---- reporting -------------------------------------------------------------
+
+# Reports go to stderr, so helpers whose stdout is captured still report.
+t_log() { printf '%s\n' "# $*" >&2; }
+t_pass() { T_PASSED=$((T_PASSED + 1)); printf '%s\n' "ok - $*" >&2; }
+t_fail() { T_FAILED=$((T_FAILED + 1)); printf '%s\n' "FAIL - $*" >&2; }
+
+# A failure after which the rest of the test makes no sense.
+t_die() { t_fail "$*"; exit 1; }
+
+t_skip() { printf '%s\n' "SKIP - $*" >&2; exit 77; }
+
+# Run a command as one check: t_check DESCRIPTION CMD...
+t_check()
+{
+	local desc=$1; shift
+	if "$@"; then t_pass "$desc"; else t_fail "$desc"; fi
+}
+
+# Exit with automake's codes: 0 passed, 1 failed.
+t_done()
+{
+	t_log "$T_NAME: $T_PASSED passed, $T_FAILED failed"
+	[ "$T_FAILED" -eq 0 ] && exit 0
+	exit 1
+}
+
+# Microseconds since the epoch, for deadlines finer than $SECONDS.
+t_now_us() { local t=$EPOCHREALTIME; echo "${t/[.,]/}"; }
+
+# t_poll SECONDS CMD...: run CMD every 0.1 s until it succeeds or the
+# deadline passes. Returns CMD's last status.
+t_poll()
+{
+	local secs=$1; shift
+	local deadline=$(( $(t_now_us) + ${secs%.*} * 1000000 ))
+	while :; do
+		"$@" && return 0
+		[ "$(t_now_us)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+# t_never SECONDS CMD...: succeed only if CMD fails on every poll for the
+# whole period. This is how "nothing happens" is observed.
+t_never()
+{
+	local secs=$1; shift
+	local deadline=$(( $(t_now_us) + ${secs%.*} * 1000000 ))
+	while [ "$(t_now_us)" -lt "$deadline" ]; do
+		"$@" && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# ---- setup and teardown ----------------------------------------------------
+
+t_need()
+{
+	local tool
+	for tool; do
+		command -v "$tool" >/dev/null 2>&1 ||
+		    t_skip "$tool is not installed"
+	done
+}
+
+# Create $T and the trap that cleans it; shared by the tests and the demo.
+t_tmpdir()
+{
+	T=$(mktemp -d "${TMPDIR:-/tmp}/limpet-test.XXXXXX") ||
+	    { echo "mktemp failed" >&2; exit 99; }
+	chmod 700 "$T"
+	mkdir -p "$T/xdg/limpet" "$T/rtmux" "$T/rscreen"
+	chmod 700 "$T/rtmux" "$T/rscreen"
+	T_OUTER_SOCK=$T/outer.sock
+	trap t_cleanup EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+	trap 'exit 129' HUP
+}
+
+# t_init NAME: start a test. T_TIMEOUT (seconds, default 90) bounds it.
+t_init()
+{
+	T_NAME=$1
+	unset TMUX TMUX_PANE SSH_AUTH_SOCK SSH_AGENT_PID STY
+	export LC_ALL=C.UTF-8
+	[ -n "$BASH_VERSION" ] || { echo "testlib needs bash" >&2; exit 99; }
+	[ -x "$T_SSHD" ] || t_skip "sshd is not installed"
+	t_need ssh ssh-keygen tmux
+	: "${LIMPET:=$PWD/limpet}"
+	: "${TCPRELAY:=$PWD/tests/lib/tcprelay}"
+	t_tmpdir
+	t_log "$T_NAME in $T"
+
+	# A hung test must not hang the whole suite: end it, through the trap.
+	(
+		trap 'kill $sp 2>/dev/null; exit 0' TERM
+		sleep "${T_TIMEOUT:-90}" & sp=$!
+		wait $sp || exit 0
+		echo "FAIL - $T_NAME timed out after ${T_TIMEOUT:-90} s" >&2
+		kill -TERM $$
+	) </dev/null >/dev/null &
+	T_WATCHDOG=$!
+}
+
+# t_descendants PID: every process below PID, parents before children.
+t_descendants()
+{
+	local child
+	for child in $(pgrep -P "$1" 2>/dev/null); do
+		echo "$child"
+		t_descendants "$child"
+	done
+}
+
+t_cleanup()
+{
+	local status=$? pid
+	trap - EXIT TERM INT HUP
+	[ -n "$T" ] && [ -d "$T" ] || exit "$status"
+	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
+		[ -s "$T/sshd.log" ] && { t_log "sshd.log:"; sed 's/^/#   /' "$T/sshd.log" | tail -n 40 >&2; }
+		[ -s "$T/relay.log" ] && { t_log "relay.log:"; sed 's/^/#   /' "$T/relay.log" >&2; }
+	fi
+	[ -n "$T_WATCHDOG" ] && kill "$T_WATCHDOG" 2>/dev/null
+	[ -S "$T_OUTER_SOCK" ] && tmux -S "$T_OUTER_SOCK" kill-server 2>/dev/null
+	t_remote_tmux kill-server >/dev/null 2>&1
+	t_remote_screen_quit_all
+	[ -n "$T_RELAY_PID" ] && kill "$T_RELAY_PID" 2>/dev/null
+	t_sshd_stop
+	# Whatever is left that was started with a path under $T (a limpet or
+	# an ssh that ignored the terminal's hangup).
+	for pid in $(pgrep -f -- "$T/" 2>/dev/null); do
+		[ "$pid" != "$$" ] && kill -KILL "$pid" 2>/dev/null
+	done
+	if [ "${KEEP:-0}" = 1 ]; then
+		t_log "kept $T"
+	else
+		rm -rf "$T"
+	fi
+	exit "$status"
+}
+
+# ---- sshd ------------------------------------------------------------------
+
+# t_ssh_host ALIAS PORT [IDENTITY]: add a Host block to $T/ssh_config, and
+# the host key under that port to known_hosts.
+t_ssh_host()
+{
+	cat >>"$T/ssh_config" <<-EOF
+	Host $1
+		HostName 127.0.0.1
+		Port $2
+		User $(id -un)
+		IdentityFile ${3:-$T/user_key}
+		IdentitiesOnly yes
+		UserKnownHostsFile $T/known_hosts
+		StrictHostKeyChecking yes
+		BatchMode no
+		LogLevel INFO
+
+	EOF
+	grep -q "^\[127.0.0.1\]:$2 " "$T/known_hosts" 2>/dev/null ||
+	    echo "[127.0.0.1]:$2 $(cut -d' ' -f1,2 "$T/host_key.pub")" \
+	    >>"$T/known_hosts"
+}
+
+t_sshd_launch()
+{
+	"$T_SSHD" -D -e -f "$T/sshd_config" 2>>"$T/sshd.log" &
+	T_SSHD_PID=$!
+}
+
+t_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+t_sshd_alive() { kill -0 "$T_SSHD_PID" 2>/dev/null; }
+
+# Wait for the listener; 0 when it accepts, 1 when sshd died first.
+t_sshd_wait_up()
+{
+	local deadline=$(( $(t_now_us) + 10000000 ))
+	while [ "$(t_now_us)" -lt "$deadline" ]; do
+		t_sshd_alive || return 1
+		t_port_open "$T_SSHD_PORT" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+t_sshd_write_config()
+{
+	cat >"$T/sshd_config" <<-EOF
+	ListenAddress 127.0.0.1
+	Port $T_SSHD_PORT
+	HostKey $T/host_key
+	AuthorizedKeysFile $T/authorized_keys
+	PidFile $T/sshd.pid
+	UsePAM no
+	StrictModes no
+	PermitRootLogin prohibit-password
+	PubkeyAuthentication yes
+	PasswordAuthentication no
+	KbdInteractiveAuthentication no
+	X11Forwarding no
+	PrintMotd no
+	PrintLastLog no
+	LogLevel VERBOSE
+	SetEnv TMUX_TMPDIR=$T/rtmux SCREENDIR=$T/rscreen
+	EOF
+}
+
+# Start a private sshd on 127.0.0.1 and write $T/ssh_config (Host testhost).
+t_sshd_start()
+{
+	local try
+	[ "$(id -u)" -eq 0 ] && mkdir -p /run/sshd
+	ssh-keygen -q -N '' -t ed25519 -f "$T/host_key" -C limpet-test-host ||
+	    t_die "ssh-keygen (host key) failed"
+	ssh-keygen -q -N '' -t ed25519 -f "$T/user_key" -C limpet-test-user ||
+	    t_die "ssh-keygen (user key) failed"
+	cp "$T/user_key.pub" "$T/authorized_keys"
+
+	for try in 1 2 3 4 5 6 7 8; do
+		T_SSHD_PORT=$((20000 + RANDOM % 30000))
+		t_port_open "$T_SSHD_PORT" && continue
+		t_sshd_write_config
+		t_sshd_launch
+		t_sshd_wait_up && break
+		kill "$T_SSHD_PID" 2>/dev/null
+		wait "$T_SSHD_PID" 2>/dev/null
+		T_SSHD_PID=
+	done
+	[ -n "$T_SSHD_PID" ] || t_die "sshd did not start (see sshd.log)"
+
+	: >"$T/known_hosts"
+	: >"$T/ssh_config"
+	t_ssh_host testhost "$T_SSHD_PORT"
+}
+
+# Stop the listener and every session under it, as a server restart does.
+t_sshd_stop()
+{
+	local pids
+	[ -n "$T_SSHD_PID" ] || return 0
+	pids="$(t_descendants "$T_SSHD_PID") $T_SSHD_PID"
+	kill -TERM $pids 2>/dev/null
+	t_poll 5 eval '! kill -0 $pids 2>/dev/null' || kill -KILL $pids 2>/dev/null
+	wait "$T_SSHD_PID" 2>/dev/null
+	T_SSHD_PID=
+}
+
+t_sshd_restart()
+{
+	t_sshd_stop
+	t_poll 5 eval '! t_port_open "$T_SSHD_PORT"' ||
+	    t_die "port $T_SSHD_PORT still accepts after sshd stopped"
+	t_sshd_launch
+	t_sshd_wait_up || t_die "sshd did not come back on port $T_SSHD_PORT"
+}
+
+# t_ssh ARGS...: plain ssh to the test hosts, never prompting.
+t_ssh() { ssh -F "$T/ssh_config" -o BatchMode=yes "$@"; }
+
+# Connections sshd has accepted so far.
+t_sshd_connections() { grep -c 'Connection from' "$T/sshd.log" 2>/dev/null; }
+
+# ---- the relay -------------------------------------------------------------
+
+# Put tcprelay in front of sshd and add Host relayhost to the ssh config.
+t_relay_start()
+{
+	[ -x "$TCPRELAY" ] || t_die "tcprelay not built: $TCPRELAY"
+	"$TCPRELAY" 0 127.0.0.1 "$T_SSHD_PORT" "$T/relay.ctl" \
+	    >"$T/relay.port" 2>>"$T/relay.log" &
+	T_RELAY_PID=$!
+	t_poll 5 eval '[ -s "$T/relay.port" ] && [ -S "$T/relay.ctl" ]' ||
+	    t_die "tcprelay did not start"
+	T_RELAY_PORT=$(head -n1 "$T/relay.port")
+	t_ssh_host relayhost "$T_RELAY_PORT"
+}
+
+# t_relay CMD: pass, hold, orphan, reset, refuse, count, quit.
+t_relay() { "$TCPRELAY" ctl "$T/relay.ctl" "$1"; }
+
+t_relay_count() { t_relay count | sed -n 's/^ok //p'; }
+
+# ---- the outer terminal ----------------------------------------------------
+
+t_outer() { tmux -S "$T_OUTER_SOCK" "$@"; }
+
+# t_term_start CMD...: run CMD in a fresh 100x30 outer terminal. Whatever
+# ran there before is killed. The exit status is written to a file by the
+# pane's shell, because tmux 3.3a sometimes marks a pane dead without ever
+# filling in #{pane_dead_status}.
+t_term_start()
+{
+	local cmd
+	t_outer kill-server 2>/dev/null
+	rm -f "$T/term.status"
+	cat >"$T/outer.conf" <<-EOF
+	set -g history-limit 20000
+	set -g remain-on-exit on
+	set -g status off
+	set -g default-terminal screen
+	set -g default-shell /bin/bash
+	set -g exit-empty on
+	EOF
+	printf -v cmd '%q ' "$@"
+	t_outer -f "$T/outer.conf" new-session -d -s term -x 100 -y 30 \
+	    "cd $(printf %q "$T") && $cmd; echo \$? >term.status" ||
+	    t_die "outer tmux did not start"
+}
+
+t_term_pid() { t_outer display-message -p -t term: '#{pane_pid}'; }
+
+t_term_keys() { t_outer send-keys -t term: "$@"; }
+
+t_term_type() { t_outer send-keys -t term: -l -- "$1"; }
+
+t_term_screen() { t_outer capture-pane -p -t term:; }
+
+t_term_history() { t_outer capture-pane -p -S - -E - -t term:; }
+
+t_term_dump()
+{
+	t_log "terminal screen:"
+	t_term_screen | sed 's/^/#   |/' >&2
+}
+
+t_term_has() { t_term_screen | grep -Eq -- "$1"; }
+
+t_term_history_has() { t_term_history | grep -Eq -- "$1"; }
+
+# t_term_wait PATTERN [SECONDS]: until the screen matches; dies otherwise.
+t_term_wait()
+{
+	t_poll "${2:-10}" t_term_has "$1" && return 0
+	t_term_dump
+	t_die "timed out after ${2:-10} s waiting for /$1/ on the terminal"
+}
+
+t_term_wait_history()
+{
+	t_poll "${2:-10}" t_term_history_has "$1" && return 0
+	t_term_dump
+	t_die "timed out after ${2:-10} s waiting for /$1/ in the history"
+}
+
+t_term_dead() { [ -s "$T/term.status" ]; }
+
+# t_term_wait_exit [SECONDS]: wait for the program to end, echo its status
+# (128 + N when signal N killed it).
+t_term_wait_exit()
+{
+	if t_poll "${1:-10}" t_term_dead; then
+		cat "$T/term.status"
+		return 0
+	fi
+	t_term_dump
+	t_die "program in the terminal still running after ${1:-10} s"
+}
+
+t_term_resize() { t_outer resize-window -t term: -x "$1" -y "$2"; }
+
+# t_term_run_shell: an interactive dash with a plain prompt, which neither
+# fixes up nor saves the tty modes the way bash's readline does.
+t_term_run_shell() { t_term_start env PS1='$ ' dash -i; }
+
+# ---- the "remote" side -----------------------------------------------------
+
+t_remote_tmux() { TMUX_TMPDIR=$T/rtmux tmux "$@"; }
+
+t_remote_screen() { SCREENDIR=$T/rscreen screen "$@"; }
+
+t_remote_sessions() { t_remote_tmux list-sessions -F '#{session_name}' 2>/dev/null; }
+
+t_remote_has_session() { t_remote_sessions | grep -qx -- "$1"; }
+
+t_remote_clients() { t_remote_tmux list-clients -F '#{client_pid}' 2>/dev/null | grep -c .; }
+
+t_remote_screen_quit_all()
+{
+	local s
+	[ -d "$T/rscreen" ] || return 0
+	command -v screen >/dev/null 2>&1 || return 0
+	for s in $(ls "$T/rscreen" 2>/dev/null); do
+		t_remote_screen -S "$s" -X quit >/dev/null 2>&1
+		kill "${s%%.*}" 2>/dev/null
+	done
+}
+
+# ---- limpet ----------------------------------------------------------------
+
+# t_limpet ARGS...: limpet's command line against the test sshd, quoted for
+# a shell, with a config directory of its own.
+t_limpet()
+{
+	printf '%q ' env XDG_CONFIG_HOME="$T/xdg" "$LIMPET" -F "$T/ssh_config" "$@"
+}
+
+# t_limpet_start ARGS...: run limpet as the terminal's program.
+t_limpet_start()
+{
+	[ -x "$LIMPET" ] || t_die "limpet not built: $LIMPET"
+	t_term_start env XDG_CONFIG_HOME="$T/xdg" "$LIMPET" -F "$T/ssh_config" "$@"
+}
+
+# The limpet process in the terminal (the first one below the pane).
+t_limpet_pid()
+{
+	local pid
+	pid=$(t_term_pid) || return 1
+	for pid in $(t_descendants "$pid"); do
+		[ "$(ps -o comm= -p "$pid")" = limpet ] && { echo "$pid"; return 0; }
+	done
+	return 1
+}
+
+# The ssh processes limpet is running now.
+t_limpet_ssh_pids()
+{
+	local lp
+	lp=$(t_limpet_pid) || return 1
+	[ -n "$lp" ] && pgrep -P "$lp" -x ssh
+}
+
+t_limpet_config() { cat >"$T/xdg/limpet/config"; }
+
+# t_remote_shell_pid TAG [SECONDS]: ask the shell in the session for its
+# pid and echo it. The marker is typed so that the command line itself never
+# matches (the shell expands $$), and retyped every few seconds, since keys
+# typed while the link is down may be lost.
+t_remote_shell_pid()
+{
+	local tag=$1 secs=${2:-15}
+	local deadline=$(( $(t_now_us) + secs * 1000000 ))
+	while [ "$(t_now_us)" -lt "$deadline" ]; do
+		t_term_type "echo $tag:\$\$:"
+		t_term_keys Enter
+		if t_poll 3 t_term_has "^$tag:[0-9]+:"; then
+			t_term_screen |
+			    sed -n "s/^$tag:\([0-9][0-9]*\):.*/\1/p" | tail -n1
+			return 0
+		fi
+	done
+	t_term_dump
+	t_fail "the remote shell did not answer '$tag' within $secs s"
+	return 1
+}
+
+# t_same_shell TAG PID [SECONDS]: the session's shell answers with PID.
+t_same_shell()
+{
+	local got
+	got=$(t_remote_shell_pid "$1" "${3:-15}") || return 1
+	[ "$got" = "$2" ] && return 0
+	t_log "expected the shell with pid $2, found pid $got"
+	return 1
+}
+
+# Wait until N clients (default 1) are attached to the remote tmux server.
+t_remote_wait_clients()
+{
+	local want=${1:-1}
+	t_poll "${2:-15}" eval '[ "$(t_remote_clients)" = "$want" ]' && return 0
+	t_term_dump
+	t_die "expected $want remote tmux client(s), found $(t_remote_clients)"
+}
+
+# The bottom row of the terminal, where limpet draws its notices.
+t_term_bottom() { t_term_screen | tail -n 1; }
+
+t_notice_shown() { t_term_bottom | grep -qi reconnecting; }
