@@ -168,6 +168,7 @@ struct client {
 	char			 down_reason[256];
 	int			 notice_shown;
 	int			 screen_left;	/* the multiplexer cleaned up */
+	int			 fatal_shown;	/* ssh said why it gave up */
 	char			 rbuf[RELAY_READ_SIZE + MODES_HOLD_MAX];
 };
 
@@ -765,6 +766,8 @@ conn_err_line(struct conn *conn, const char *line)
 	case LINE_NOISE:
 		break;
 	case LINE_FATAL:
+		c->fatal_shown = 1;
+		/* FALLTHROUGH */
 	case LINE_OTHER:
 		if (len > 0) {
 			client_to_tty(c, line, len);
@@ -932,7 +935,12 @@ conn_done(struct conn *conn)
 		    c->set->mux == MUX_NONE ? NULL : info.reason);
 		return;
 	case END_FATAL:
-		client_finish(c, info.exit_status, info.reason);
+		/* ssh's own words are on the screen already; say what it means. */
+		snprintf(buf, sizeof buf, "%s: not reconnecting: %s",
+		    c->opts->host, info.reason);
+		client_finish(c, info.exit_status,
+		    c->fatal_shown ? "giving up, reconnecting cannot fix this" :
+		    buf);
 		return;
 	case END_TRANSIENT:
 		break;
@@ -1317,6 +1325,8 @@ client_cleanup(void)
 	}
 	tty_restore(&c->tty);
 	/* Blocking now: what is left of the output is written out. */
+	log_debug("cleanup: %zu bytes left for the terminal",
+	    evbuffer_get_length(c->to_tty));
 	while (!c->tty_gone && evbuffer_get_length(c->to_tty) > 0) {
 		if (evbuffer_write(c->to_tty, c->tty.out) <= 0 &&
 		    errno != EINTR)
