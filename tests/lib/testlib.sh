@@ -140,7 +140,9 @@ t_descendants()
 t_cleanup()
 {
 	local status=$? pid
-	trap - EXIT TERM INT HUP
+	# Finish cleaning even if the terminal goes away meanwhile.
+	trap - EXIT
+	trap '' TERM INT HUP
 	[ -n "$T" ] && [ -d "$T" ] || exit "$status"
 	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
 		[ -s "$T/sshd.log" ] && { t_log "sshd.log:"; sed 's/^/#   /' "$T/sshd.log" | tail -n 40 >&2; }
@@ -392,9 +394,11 @@ t_term_run_shell() { t_term_start env PS1='$ ' dash -i; }
 
 # ---- the "remote" side -----------------------------------------------------
 
-t_remote_tmux() { TMUX_TMPDIR=$T/rtmux tmux "$@"; }
+# $TMUX and $STY would point these at the caller's own servers (the demo may
+# run inside the user's tmux), so they are dropped.
+t_remote_tmux() { env -u TMUX TMUX_TMPDIR="$T/rtmux" tmux "$@"; }
 
-t_remote_screen() { SCREENDIR=$T/rscreen screen "$@"; }
+t_remote_screen() { env -u STY SCREENDIR="$T/rscreen" screen "$@"; }
 
 t_remote_sessions() { t_remote_tmux list-sessions -F '#{session_name}' 2>/dev/null; }
 
