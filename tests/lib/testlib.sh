@@ -263,6 +263,21 @@ t_sshd_start()
 	t_ssh_host testhost "$T_SSHD_PORT"
 }
 
+# Gone or a zombie: the sshd listener is our child and stays a zombie until
+# waited for.
+t_all_dead()
+{
+	local pid stat
+	for pid; do
+		stat=$(ps -o stat= -p "$pid" 2>/dev/null) || continue
+		case $stat in
+		Z*) ;;
+		*) return 1 ;;
+		esac
+	done
+	return 0
+}
+
 # Stop the listener and every session under it, as a server restart does.
 t_sshd_stop()
 {
@@ -270,7 +285,7 @@ t_sshd_stop()
 	[ -n "$T_SSHD_PID" ] || return 0
 	pids="$(t_descendants "$T_SSHD_PID") $T_SSHD_PID"
 	kill -TERM $pids 2>/dev/null
-	t_poll 5 eval '! kill -0 $pids 2>/dev/null' || kill -KILL $pids 2>/dev/null
+	t_poll 5 t_all_dead $pids || kill -KILL $pids 2>/dev/null
 	wait "$T_SSHD_PID" 2>/dev/null
 	T_SSHD_PID=
 }
