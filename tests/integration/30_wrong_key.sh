@@ -12,7 +12,7 @@ t_ssh_host badkey "$T_SSHD_PORT" "$T/wrong_key"
 conns=$(t_sshd_connections)
 
 t_limpet_start badkey
-t_term_wait 'Permission denied' 15
+t_term_wait_history 'Permission denied' 15
 t_pass "ssh's \"Permission denied\" is shown"
 if t_poll 2 t_term_dead; then
 	t_pass "limpet exits within 2 s of the failure"
@@ -22,8 +22,8 @@ else
 fi
 status=$(t_term_wait_exit 10)
 t_check "limpet's exit status is non-zero (got $status)" [ "$status" != 0 ]
-t_check "the message is still on the screen after exit" \
-    t_term_has 'Permission denied'
+t_check "the message is still in the terminal after exit" \
+    t_term_history_has 'Permission denied'
 t_poll 2 eval '[ "$(t_sshd_connections)" -gt "$conns" ]'
 t_check "exactly one connection was made (got $(( $(t_sshd_connections) - conns )))" \
     [ "$(t_sshd_connections)" = $((conns + 1)) ]

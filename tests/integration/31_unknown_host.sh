@@ -14,9 +14,9 @@ grep -q 'Name or service not known\|nodename nor servname' "$T/probe.err" ||
     t_skip "this resolver does not report nosuch.invalid as unknown: $(cat "$T/probe.err")"
 
 t_limpet_start nosuch.invalid
-t_term_wait 'nosuch\.invalid' 15
+t_term_wait_history 'nosuch\.invalid' 15
 t_check "the error names the host and says it cannot be resolved" \
-    t_poll 2 t_term_has 'Could not resolve hostname nosuch\.invalid'
+    t_poll 2 t_term_history_has 'Could not resolve hostname nosuch\.invalid'
 if t_poll 2 t_term_dead; then
 	t_pass "limpet exits within 2 s of the failure"
 else
