@@ -74,6 +74,29 @@ notice_put(char *buf, size_t len, size_t o, const char *s)
 }
 
 /*
+ * The bottom line, written between a save and a restore of the cursor:
+ * text in reverse video when given, then the rest of the line cleared.
+ */
+static size_t
+notice_bottom_line(char *buf, size_t len, int rows, const char *text)
+{
+	size_t	o = 0;
+
+	buf[0] = '\0';
+	o = notice_put(buf, len, o, cap_sc);
+	o = notice_put(buf, len, o, tiparm(cap_cup, rows - 1, 0));
+	o = notice_put(buf, len, o, cap_sgr0);
+	if (text != NULL) {
+		o = notice_put(buf, len, o, cap_rev);
+		o = notice_put(buf, len, o, text);
+		o = notice_put(buf, len, o, cap_sgr0);
+	}
+	o = notice_put(buf, len, o, cap_el);
+	o = notice_put(buf, len, o, cap_rc);
+	return (o);
+}
+
+/*
  * Write into buf the bytes that draw text on the bottom line of a terminal
  * of rows x cols. Returns their length (0 when the terminal cannot do it).
  */
@@ -81,7 +104,7 @@ size_t
 notice_draw(char *buf, size_t len, int rows, int cols, const char *text)
 {
 	char	 line[512];
-	size_t	 o = 0, n, width;
+	size_t	 n, width;
 
 	if (!notice_ok || rows < 1 || cols < 2 || len == 0)
 		return (0);
@@ -96,33 +119,16 @@ notice_draw(char *buf, size_t len, int rows, int cols, const char *text)
 	memset(line + n, ' ', width - n);
 	line[width] = '\0';
 
-	buf[0] = '\0';
-	o = notice_put(buf, len, o, cap_sc);
-	o = notice_put(buf, len, o, tiparm(cap_cup, rows - 1, 0));
-	o = notice_put(buf, len, o, cap_sgr0);
-	o = notice_put(buf, len, o, cap_rev);
-	o = notice_put(buf, len, o, line);
-	o = notice_put(buf, len, o, cap_sgr0);
-	o = notice_put(buf, len, o, cap_el);
-	o = notice_put(buf, len, o, cap_rc);
-	return (o);
+	return (notice_bottom_line(buf, len, rows, line));
 }
 
 /* Write into buf the bytes that blank the bottom line again. */
 size_t
 notice_erase(char *buf, size_t len, int rows)
 {
-	size_t	o = 0;
-
 	if (!notice_ok || rows < 1 || len == 0 || cap_el == NULL)
 		return (0);
-	buf[0] = '\0';
-	o = notice_put(buf, len, o, cap_sc);
-	o = notice_put(buf, len, o, tiparm(cap_cup, rows - 1, 0));
-	o = notice_put(buf, len, o, cap_sgr0);
-	o = notice_put(buf, len, o, cap_el);
-	o = notice_put(buf, len, o, cap_rc);
-	return (o);
+	return (notice_bottom_line(buf, len, rows, NULL));
 }
 
 /*
