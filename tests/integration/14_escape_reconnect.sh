@@ -9,13 +9,11 @@ t_sshd_start
 t_limpet_start testhost
 t_remote_wait_clients 1
 pid=$(t_remote_shell_pid before) || t_die "no shell in the session"
-old=$(t_limpet_ssh_pids)
-[ -n "$old" ] || t_die "cannot find limpet's ssh process"
+old=$(t_limpet_ssh_now) || exit 1
 conns=$(t_sshd_connections)
 t_term_keys Enter
 t_term_type '~R'
-t_check "~R starts a new ssh" t_poll 10 eval \
-    'new=$(t_limpet_ssh_pids); [ -n "$new" ] && [ "$new" != "$old" ]'
+t_check "~R starts a new ssh" t_limpet_new_ssh "$old"
 t_check "~R makes a new connection to sshd" \
     t_poll 10 eval '[ "$(t_sshd_connections)" -gt "$conns" ]'
 t_check "after ~R the same shell is back" t_same_shell after "$pid"

@@ -6,9 +6,7 @@
 t_init wrong_key
 t_sshd_start
 
-ssh-keygen -q -N '' -t ed25519 -f "$T/wrong_key" -C limpet-test-wrong ||
-    t_die "ssh-keygen failed"
-t_ssh_host badkey "$T_SSHD_PORT" "$T/wrong_key"
+t_wrong_key_host badkey
 conns=$(t_sshd_connections)
 
 t_limpet_start badkey

@@ -13,11 +13,9 @@ t_limpet_start --mux screen --session scr testhost
 t_check "a screen session named scr is created" t_poll 15 screen_has scr
 t_check "no tmux session is created" eval '! t_remote_has_session scr'
 pid=$(t_remote_shell_pid before) || t_die "no shell in the session"
-old=$(t_limpet_ssh_pids)
-[ -n "$old" ] || t_die "cannot find limpet's ssh process"
+old=$(t_limpet_ssh_now) || exit 1
 kill -KILL $old
-t_check "limpet starts a new ssh" t_poll 10 eval \
-    'new=$(t_limpet_ssh_pids); [ -n "$new" ] && [ "$new" != "$old" ]'
+t_check "limpet starts a new ssh" t_limpet_new_ssh "$old"
 t_check "limpet is back in the same screen shell" t_same_shell after "$pid"
 t_check "still exactly one screen session" \
     [ "$(t_remote_screen -ls 2>/dev/null | grep -Ec '[0-9]+\.scr[[:space:]]')" = 1 ]

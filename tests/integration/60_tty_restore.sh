@@ -6,9 +6,7 @@
 t_init tty_restore
 t_sshd_start
 
-ssh-keygen -q -N '' -t ed25519 -f "$T/wrong_key" -C limpet-test-wrong ||
-    t_die "ssh-keygen failed"
-t_ssh_host badkey "$T_SSHD_PORT" "$T/wrong_key"
+t_wrong_key_host badkey
 
 # A plain sh saves the modes, runs limpet, saves them again. Unlike an
 # interactive shell it repairs nothing in between.

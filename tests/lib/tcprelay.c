@@ -100,6 +100,7 @@ static void	 relay_die(const char *, ...)
 static void	 relay_on_signal(int);
 static void	 relay_nonblock(int);
 static int	 relay_listen_tcp(int);
+static void	 relay_unix_addr(struct sockaddr_un *, const char *);
 static int	 relay_listen_unix(const char *);
 static void	 relay_resolve(const char *, const char *);
 static void	 relay_abort_fd(int);
@@ -186,20 +187,25 @@ relay_listen_tcp(int port)
 	return (fd);
 }
 
+static void
+relay_unix_addr(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun->sun_path) {
+		errno = ENAMETOOLONG;
+		relay_die("%s", path);
+	}
+	strncpy(sun->sun_path, path, sizeof sun->sun_path - 1);
+}
+
 static int
 relay_listen_unix(const char *path)
 {
 	struct sockaddr_un	sun;
 	int			fd;
 
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sun.sun_path) {
-		errno = ENAMETOOLONG;
-		relay_die("%s", path);
-	}
-	strncpy(sun.sun_path, path, sizeof sun.sun_path - 1);
-
+	relay_unix_addr(&sun, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		relay_die("socket");
 	unlink(path);
@@ -593,13 +599,7 @@ relay_ctl(const char *path, const char *cmd)
 	ssize_t			n;
 	int			fd;
 
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sun.sun_path) {
-		errno = ENAMETOOLONG;
-		relay_die("%s", path);
-	}
-	strncpy(sun.sun_path, path, sizeof sun.sun_path - 1);
+	relay_unix_addr(&sun, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		relay_die("socket");
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1)

@@ -467,7 +467,32 @@ t_limpet_ssh_pids()
 	[ -n "$lp" ] && pgrep -P "$lp" -x ssh
 }
 
+# t_limpet_ssh_now: limpet's ssh pids, or die when there is none.
+t_limpet_ssh_now()
+{
+	local pids
+	pids=$(t_limpet_ssh_pids)
+	[ -n "$pids" ] || t_die "cannot find limpet's ssh process"
+	echo "$pids"
+}
+
+# t_limpet_new_ssh OLD [SECONDS]: limpet runs an ssh other than OLD.
+t_limpet_new_ssh()
+{
+	local old=$1
+	t_poll "${2:-10}" eval \
+	    'local now=$(t_limpet_ssh_pids); [ -n "$now" ] && [ "$now" != "$old" ]'
+}
+
 t_limpet_config() { cat >"$T/xdg/limpet/config"; }
+
+# t_wrong_key_host ALIAS: a host entry whose key sshd does not accept.
+t_wrong_key_host()
+{
+	ssh-keygen -q -N '' -t ed25519 -f "$T/wrong_key" -C limpet-test-wrong ||
+	    t_die "ssh-keygen failed"
+	t_ssh_host "$1" "$T_SSHD_PORT" "$T/wrong_key"
+}
 
 # t_remote_shell_pid TAG [SECONDS]: ask the shell in the session for its
 # pid and echo it. The marker is typed so that the command line itself never
@@ -514,3 +539,16 @@ t_remote_wait_clients()
 t_term_bottom() { t_term_screen | tail -n 1; }
 
 t_notice_shown() { t_term_bottom | grep -qi reconnecting; }
+
+# t_wait_notice [SECONDS]: one check that limpet's notice shows up in time.
+t_wait_notice()
+{
+	local secs=${1:-8}
+	if t_poll "$secs" t_notice_shown; then
+		t_pass "a notice with \"reconnecting\" appears on the bottom line"
+		return 0
+	fi
+	t_term_dump
+	t_fail "no \"reconnecting\" notice on the bottom line after $secs s"
+	return 1
+}
