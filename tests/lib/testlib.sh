@@ -142,7 +142,7 @@ t_cleanup()
 	local status=$? pid
 	# Finish cleaning even if the terminal goes away meanwhile.
 	trap - EXIT
-	trap '' TERM INT HUP
+	trap '' TERM INT HUP PIPE
 	[ -n "$T" ] && [ -d "$T" ] || exit "$status"
 	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
 		[ -s "$T/sshd.log" ] && { t_log "sshd.log:"; sed 's/^/#   /' "$T/sshd.log" | tail -n 40 >&2; }
