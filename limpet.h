@@ -256,6 +256,7 @@ void	 escape_init(struct escape *, int);
 size_t	 escape_feed(struct escape *, const char *, size_t, char *, size_t *,
 	     enum escape_action *);
 const char *escape_help(const struct escape *);
+void	 escape_name(int, char *, size_t);
 
 /* client/tty.c */
 int	 tty_init(struct tty *, int, int);
@@ -296,6 +297,7 @@ char	**ssh_build_argv(const struct options *, const struct settings *,
 void	 ssh_free_argv(char **);
 int	 ssh_spawn(char *const *, const struct winsize *, struct ssh_proc *);
 void	 ssh_close(struct ssh_proc *);
+int	 spawn_capture(char *const *, char *, size_t);
 
 /* reattach/remote.c */
 char	*remote_command(enum mux, const char *);

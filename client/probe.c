@@ -16,12 +16,9 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +86,8 @@ probe_resolve(char *const *ssh_argv, struct probe_target *t)
 {
 	struct addrinfo	 hints, *res, *ai;
 	char		**argv, text[65536], host[NI_MAXHOST], port[16];
-	size_t		 argc, i, len = 0;
-	ssize_t		 n;
-	int		 fds[2], devnull, status;
-	pid_t		 pid;
+	size_t		 argc, i;
+	int		 status;
 
 	memset(t, 0, sizeof *t);
 	for (argc = 0; ssh_argv[argc] != NULL; argc++)
@@ -102,41 +97,9 @@ probe_resolve(char *const *ssh_argv, struct probe_target *t)
 	argv[1] = (char *)"-G";
 	for (i = 1; i < argc; i++)
 		argv[i + 1] = ssh_argv[i];
-	if (pipe(fds) == -1) {
-		free(argv);
-		return (-1);
-	}
-	if ((pid = fork()) == -1) {
-		close(fds[0]);
-		close(fds[1]);
-		free(argv);
-		return (-1);
-	}
-	if (pid == 0) {
-		for (i = 1; i < NSIG; i++)
-			signal((int)i, SIG_DFL);
-		devnull = open("/dev/null", O_RDWR);
-		dup2(devnull, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(devnull, STDERR_FILENO);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
+	status = spawn_capture(argv, text, sizeof text);
 	free(argv);
-	close(fds[1]);
-	while (len < sizeof text - 1) {
-		n = read(fds[0], text + len, sizeof text - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	text[len] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return (-1);
 	if (probe_parse_config(text, host, sizeof host, port, sizeof port)
 	    == -1)

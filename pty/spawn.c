@@ -51,6 +51,7 @@ pid_t	forkpty(int *, char *, struct termios *, struct winsize *);
 static void	 argv_add(char ***, size_t *, const char *);
 static void	 argv_add_option(char ***, size_t *, const char *, int);
 static void	 spawn_close_from(int);
+static void	 spawn_child_reset(void);
 
 static void
 argv_add(char ***argv, size_t *argc, const char *s)
@@ -156,6 +157,24 @@ spawn_close_from(int lowfd)
 #endif
 }
 
+/*
+ * In a child between fork and exec: the default signal dispositions and
+ * an empty mask (fork happened with every signal blocked), and none of
+ * limpet's descriptors beyond the standard three.
+ */
+static void
+spawn_child_reset(void)
+{
+	sigset_t	none;
+	int		sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	spawn_close_from(STDERR_FILENO + 1);
+}
+
 static int
 set_nonblock_cloexec(int fd)
 {
@@ -178,7 +197,7 @@ ssh_spawn(char *const *argv, const struct winsize *ws, struct ssh_proc *proc)
 {
 	struct winsize	 size = *ws;
 	sigset_t	 all, old;
-	int		 errpipe[2], master, saved_errno, sig;
+	int		 errpipe[2], master, saved_errno;
 	pid_t		 pid;
 
 	if (pipe(errpipe) == -1)
@@ -197,13 +216,9 @@ ssh_spawn(char *const *argv, const struct winsize *ws, struct ssh_proc *proc)
 		return (-1);
 	}
 	if (pid == 0) {
-		for (sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
 		if (dup2(errpipe[1], STDERR_FILENO) == -1)
 			_exit(127);
-		spawn_close_from(STDERR_FILENO + 1);
+		spawn_child_reset();
 		execvp(argv[0], argv);
 		dprintf(STDERR_FILENO, "limpet: can't run %s: %s\n", argv[0],
 		    strerror(errno));
@@ -235,4 +250,56 @@ ssh_close(struct ssh_proc *proc)
 	if (proc->errfd != -1)
 		close(proc->errfd);
 	proc->master = proc->errfd = -1;
+}
+
+/*
+ * Run argv with no input and its stderr discarded, and collect what it
+ * prints (at most len - 1 bytes, NUL-terminated) until it exits. Returns
+ * its wait status, or -1 if it could not be run.
+ */
+int
+spawn_capture(char *const *argv, char *out, size_t len)
+{
+	sigset_t	 all, old;
+	size_t		 used = 0;
+	ssize_t		 n;
+	int		 fds[2], devnull, status;
+	pid_t		 pid;
+
+	if (len == 0 || pipe(fds) == -1)
+		return (-1);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDWR);
+		if (devnull == -1 || dup2(devnull, STDIN_FILENO) == -1 ||
+		    dup2(fds[1], STDOUT_FILENO) == -1 ||
+		    dup2(devnull, STDERR_FILENO) == -1)
+			_exit(127);
+		spawn_child_reset();
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fds[1]);
+	if (pid == -1) {
+		close(fds[0]);
+		return (-1);
+	}
+	while (used < len - 1) {
+		n = read(fds[0], out + used, len - 1 - used);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	out[used] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			return (-1);
+	}
+	return (status);
 }
