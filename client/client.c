@@ -188,6 +188,8 @@ static void	 client_tty_write_enable(struct client *);
 static void	 client_to_tty(struct client *, const void *, size_t);
 static void	 client_send_input(struct client *, const char *, size_t);
 static void	 client_flush_pending(struct client *);
+static struct conn *client_input_target(struct client *);
+static void	 client_flush_tty(struct client *);
 static void	 client_help(struct client *);
 static void	 client_suspend(struct client *);
 static void	 client_poke_remote_size(struct client *);
@@ -344,15 +346,30 @@ cb_tty_read(evutil_socket_t fd, short events, void *arg)
  * or while a speculative one may replace it, they wait, so nothing typed
  * is lost; with a bound, so a cat on the keyboard cannot eat memory.
  */
-static void
-client_send_input(struct client *c, const char *data, size_t len)
+/*
+ * The connection typed bytes may go to now: the one the user sees, unless
+ * it is going away, or a speculative one may replace it before it shows
+ * that it still works.
+ */
+static struct conn *
+client_input_target(struct client *c)
 {
 	struct conn	*conn = c->conn;
 
+	if (conn == NULL || conn->killing || conn->exited ||
+	    (c->spec != NULL && !c->conn_alive))
+		return (NULL);
+	return (conn);
+}
+
+static void
+client_send_input(struct client *c, const char *data, size_t len)
+{
+	struct conn	*conn;
+
 	if (len == 0)
 		return;
-	if (conn != NULL && !conn->killing && !conn->exited &&
-	    (c->spec == NULL || c->conn_alive)) {
+	if ((conn = client_input_target(c)) != NULL) {
 		evbuffer_add(conn->to_ssh, data, len);
 		event_add(conn->ev_write, NULL);
 		/* Something should come back; if nothing does, suspect. */
@@ -373,12 +390,9 @@ client_send_input(struct client *c, const char *data, size_t len)
 static void
 client_flush_pending(struct client *c)
 {
-	struct conn	*conn = c->conn;
+	struct conn	*conn = client_input_target(c);
 
-	if (conn == NULL || conn->killing || conn->exited ||
-	    (c->spec != NULL && !c->conn_alive))
-		return;
-	if (evbuffer_get_length(c->pending_input) == 0)
+	if (conn == NULL || evbuffer_get_length(c->pending_input) == 0)
 		return;
 	evbuffer_add_buffer(conn->to_ssh, c->pending_input);
 	event_add(conn->ev_write, NULL);
@@ -394,6 +408,17 @@ cb_echo(evutil_socket_t fd, short events, void *arg)
 	    ECHO_TIMEOUT_MS / 1000.0);
 	client_set_down(c, why);
 	client_suspect(c, why);
+}
+
+/* With the terminal blocking again: write out what is left for it. */
+static void
+client_flush_tty(struct client *c)
+{
+	while (!c->tty_gone && evbuffer_get_length(c->to_tty) > 0) {
+		if (evbuffer_write(c->to_tty, c->tty.out) <= 0 &&
+		    errno != EINTR)
+			break;
+	}
 }
 
 static void
@@ -435,9 +460,7 @@ client_suspend(struct client *c)
 	evbuffer_add(c->to_tty, buf, n);
 	evbuffer_add(c->to_tty, "\r\n", 2);
 	tty_restore(&c->tty);
-	while (evbuffer_get_length(c->to_tty) > 0 &&
-	    evbuffer_write(c->to_tty, c->tty.out) > 0)
-		;
+	client_flush_tty(c);
 	log_debug("suspending");
 	raise(SIGTSTP);
 	log_debug("resumed");
@@ -461,14 +484,13 @@ client_update_notice(struct client *c)
 	secs = (long)elapsed_since(&c->down_since);
 	if (c->esc.ch == ESCAPE_NONE)
 		snprintf(esc, sizeof esc, "SIGTERM");
-	else if (c->esc.ch < 0x20)
-		snprintf(esc, sizeof esc, "^%c.", c->esc.ch + '@');
 	else
-		snprintf(esc, sizeof esc, "%c.", c->esc.ch);
+		escape_name(c->esc.ch, esc, sizeof esc);
 	snprintf(text, sizeof text,
-	    " limpet: %s: %s - reconnecting (attempt %d, %lds) - %s to quit",
+	    " limpet: %s: %s - reconnecting (attempt %d, %lds) - %s%s to quit",
 	    c->opts->host, c->down_reason[0] != '\0' ? c->down_reason :
-	    "link lost", c->attempts + 1, secs, esc);
+	    "link lost", c->attempts + 1, secs, esc,
+	    c->esc.ch == ESCAPE_NONE ? "" : ".");
 	tty_get_size(&c->tty, &ws);
 	n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col, text);
 	if (n > 0) {
@@ -1324,14 +1346,9 @@ client_cleanup(void)
 		}
 	}
 	tty_restore(&c->tty);
-	/* Blocking now: what is left of the output is written out. */
 	log_debug("cleanup: %zu bytes left for the terminal",
 	    evbuffer_get_length(c->to_tty));
-	while (!c->tty_gone && evbuffer_get_length(c->to_tty) > 0) {
-		if (evbuffer_write(c->to_tty, c->tty.out) <= 0 &&
-		    errno != EINTR)
-			break;
-	}
+	client_flush_tty(c);
 }
 
 /* --- signals ----------------------------------------------------------- */

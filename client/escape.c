@@ -107,6 +107,18 @@ escape_feed(struct escape *e, const char *in, size_t len, char *out,
 	return (len);
 }
 
+/* How the user would type the escape character: ~, or ^] for controls. */
+void
+escape_name(int ch, char *buf, size_t len)
+{
+	if (ch < 0x20)
+		snprintf(buf, len, "^%c", ch + '@');
+	else if (ch == 0x7f)
+		snprintf(buf, len, "^?");
+	else
+		snprintf(buf, len, "%c", ch);
+}
+
 /* The help text for ~?, lines ending in CRLF for a raw terminal. */
 const char *
 escape_help(const struct escape *e)
@@ -116,12 +128,7 @@ escape_help(const struct escape *e)
 
 	if (e->ch == ESCAPE_NONE)
 		return ("");
-	if (e->ch < 0x20)
-		snprintf(ch, sizeof ch, "^%c", e->ch + '@');
-	else if (e->ch == 0x7f)
-		snprintf(ch, sizeof ch, "^?");
-	else
-		snprintf(ch, sizeof ch, "%c", e->ch);
+	escape_name(e->ch, ch, sizeof ch);
 	snprintf(buf, sizeof buf,
 	    "\r\nSupported escape sequences (after Enter):\r\n"
 	    " %s.   - quit limpet (the remote session keeps running)\r\n"
