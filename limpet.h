@@ -76,12 +76,30 @@ struct settings {
 	int		 alive_count_max;
 	int		 connect_timeout;	/* seconds */
 	int		 scrollback;	/* enum scrollback */
+	int		 stall_timeout;	/* ms; 0: do not watch ssh's socket */
+	int		 echo_timeout;	/* ms; 0: typing is no trigger */
+	int		 probe_interval; /* ms; 0: no probes while down */
+	int		 net_settle;	/* ms; 0: ignore network changes */
 	char		**ssh_options;	/* "Keyword=value", each passed as -o */
 	size_t		 nssh_options;
 };
 
 #define DEFAULT_ALIVE_INTERVAL	1
-#define DEFAULT_ALIVE_COUNT_MAX	3
+/*
+ * AliveCountMax defaults to "auto" (ALIVE_COUNT_AUTO). Where limpet can
+ * watch ssh's own TCP connection to the server (Linux, no proxy, not a
+ * loopback hop), it notices a stall in 2-3 s by itself without ending the
+ * connection, so ssh may keep the link through a blip of up to 10 s. Where
+ * it cannot, ssh's ServerAlive timeout is the end-to-end signal and must
+ * stay short.
+ */
+#define ALIVE_COUNT_AUTO		0
+#define DEFAULT_ALIVE_COUNT_WATCHED	10
+#define DEFAULT_ALIVE_COUNT_MAX		3
+#define DEFAULT_STALL_TIMEOUT	2000
+#define DEFAULT_ECHO_TIMEOUT	1200
+#define DEFAULT_PROBE_INTERVAL	100
+#define DEFAULT_NET_SETTLE	100
 #define DEFAULT_CONNECT_TIMEOUT	5
 
 /* What the command line said. */
@@ -206,6 +224,27 @@ struct wake {
 	double		 last_gap;	/* boot time minus monotonic time */
 };
 
+/* What the kernel says of ssh's TCP connection (client/tcpwatch.c). */
+#define TCPWATCH_ESTABLISHED	1	/* as the kernel numbers TCP states */
+#define TCPWATCH_SYN_SENT	2
+
+struct tcp_health {
+	int		 have_info;
+	int		 state;
+	unsigned	 unacked;		/* segments in flight */
+	unsigned	 last_ack_recv_ms;
+	unsigned	 last_data_recv_ms;
+	unsigned	 rtt_ms;
+	unsigned	 retransmits;
+};
+
+struct tcpwatch {
+	int		 fd;		/* sock_diag netlink socket, or -1 */
+	int		 found;		/* id below names ssh's socket */
+	int		 family;
+	unsigned char	 id[64];	/* the kernel's socket id, opaque */
+};
+
 /* Where ssh would connect, for cheap probes during an outage. */
 #define PROBE_ADDRS_MAX	4
 
@@ -244,6 +283,7 @@ void	 settings_add_ssh_option(struct settings *, const char *);
 int	 settings_parse_mux(const char *);
 int	 settings_parse_escape(const char *);
 int	 settings_parse_scrollback(const char *);
+int	 settings_parse_duration(const char *, int, int);
 int	 session_name_valid(const char *);
 int	 session_expand(const char *, const char *, char *, size_t, char *,
 	     size_t);
@@ -282,9 +322,18 @@ int	 netwatch_open(void);
 int	 netwatch_drain(int);
 char	*netwatch_fingerprint(void);
 
+/* client/tcpwatch.c */
+int	 tcpwatch_open(struct tcpwatch *);
+void	 tcpwatch_close(struct tcpwatch *);
+void	 tcpwatch_forget(struct tcpwatch *);
+int	 tcpwatch_health(struct tcpwatch *, long, struct tcp_health *);
+int	 tcpwatch_stalled(const struct tcp_health *, long);
+
 /* client/probe.c */
 int	 probe_parse_config(const char *, char *, size_t, char *, size_t);
-int	 probe_resolve(char *const *, struct probe_target *);
+int	 probe_config(char *const *, char *, size_t, char *, size_t);
+int	 probe_is_loopback(const char *);
+int	 probe_lookup(const char *, const char *, struct probe_target *);
 int	 probe_start(const struct probe_target *, int);
 int	 probe_result(int);
 

@@ -68,15 +68,14 @@
 #define DRAIN_AFTER_EXIT_MS	200
 #define KILL_GRACE_MS		1000
 #define STABLE_CONNECTION_S	3
-#define ECHO_TIMEOUT_MS		1200	/* typed, and nothing came back */
-#define NET_SETTLE_MS		300	/* let a burst of netlink news end */
 #define SPEC_MIN_INTERVAL_S	2.0	/* between speculative connections */
 #define ATTEMPT_RESTART_S	1.0	/* an attempt younger is left alone */
-#define PROBE_FAST_MS		200	/* probe cadence, first minutes */
+#define PROBE_MIN_MS		20	/* the fastest probe cadence allowed */
 #define PROBE_SLOW_MS		2000	/* after PROBE_FAST_FOR_S down */
 #define PROBE_FAST_FOR_S	120
-#define PROBE_GIVE_UP_MS	1500	/* a probe not answered by then */
-#define PROBES_MAX		4
+#define PROBE_GIVE_UP_MS	900	/* before the kernel's first SYN resend */
+#define PROBES_MAX		16
+#define STALL_CHECK_MS		1000	/* how often ssh's socket is looked at */
 #define TICK_MS			1000	/* wake checks without timerfd */
 
 enum intent {
@@ -140,6 +139,12 @@ struct client {
 	int			 conn_alive;	/* output since the suspicion */
 	LIST_HEAD(, conn)	 dying;		/* discarded, not reaped yet */
 	struct event		*ev_echo;
+	struct event		*ev_stall;
+	struct tcpwatch		 tw;
+	int			 saw_output;	/* since the last stall check */
+	int			 stalled;	/* ssh's socket says no reply */
+	struct timespec		 stall_since;
+	int			 probe_hold;	/* a probe answered: wait */
 	struct event		*ev_tick;
 	struct wake		 wake;
 	int			 timerfd;
@@ -151,6 +156,9 @@ struct client {
 	struct event		*ev_resolve;
 	struct probe_target	 target;
 	int			 target_ok;
+	int			 direct;	/* ssh connects to probe_host */
+	char			 probe_host[NI_MAXHOST];
+	char			 probe_port[16];
 	struct event		*ev_probe_timer;
 	struct probe		 probes[PROBES_MAX];
 	int			 probe_next;
@@ -206,6 +214,8 @@ static void	 conn_promote(struct conn *);
 static void	 conn_maybe_done(struct conn *);
 static void	 conn_done(struct conn *);
 static void	 conn_err_line(struct conn *, const char *);
+static int	 conn_phase(struct client *, struct conn *);
+static void	 client_plan_path(struct client *);
 
 static void	 cb_tty_read(evutil_socket_t, short, void *);
 static void	 cb_tty_write(evutil_socket_t, short, void *);
@@ -218,6 +228,7 @@ static void	 cb_retry(evutil_socket_t, short, void *);
 static void	 cb_notice(evutil_socket_t, short, void *);
 static void	 cb_signal(evutil_socket_t, short, void *);
 static void	 cb_echo(evutil_socket_t, short, void *);
+static void	 cb_stall(evutil_socket_t, short, void *);
 static void	 cb_tick(evutil_socket_t, short, void *);
 static void	 cb_timerfd(evutil_socket_t, short, void *);
 static void	 cb_netlink(evutil_socket_t, short, void *);
@@ -373,9 +384,9 @@ client_send_input(struct client *c, const char *data, size_t len)
 		evbuffer_add(conn->to_ssh, data, len);
 		event_add(conn->ev_write, NULL);
 		/* Something should come back; if nothing does, suspect. */
-		if (conn->established && !event_pending(c->ev_echo, EV_TIMEOUT,
-		    NULL))
-			evtimer_add_ms(c->ev_echo, ECHO_TIMEOUT_MS);
+		if (conn->established && c->set->echo_timeout > 0 &&
+		    !event_pending(c->ev_echo, EV_TIMEOUT, NULL))
+			evtimer_add_ms(c->ev_echo, c->set->echo_timeout);
 		return;
 	}
 	if (evbuffer_get_length(c->pending_input) + len > PENDING_INPUT_MAX) {
@@ -405,7 +416,7 @@ cb_echo(evutil_socket_t fd, short events, void *arg)
 	char		 why[64];
 
 	snprintf(why, sizeof why, "no reply for %.1f s",
-	    ECHO_TIMEOUT_MS / 1000.0);
+	    c->set->echo_timeout / 1000.0);
 	client_set_down(c, why);
 	client_suspect(c, why);
 }
@@ -475,21 +486,29 @@ static void
 client_update_notice(struct client *c)
 {
 	struct winsize	 ws;
-	char		 text[512], buf[2048], esc[8];
+	char		 text[512], buf[2048], esc[8], stall[64];
+	const char	*reason;
 	size_t		 n;
 	long		 secs;
 
 	if (!c->down || c->tty_gone)
 		return;
 	secs = (long)elapsed_since(&c->down_since);
+	if (c->stalled) {
+		snprintf(stall, sizeof stall, "no reply for %ld s",
+		    (long)elapsed_since(&c->stall_since));
+		reason = stall;
+	} else if (c->down_reason[0] != '\0')
+		reason = c->down_reason;
+	else
+		reason = "link lost";
 	if (c->esc.ch == ESCAPE_NONE)
 		snprintf(esc, sizeof esc, "SIGTERM");
 	else
 		escape_name(c->esc.ch, esc, sizeof esc);
 	snprintf(text, sizeof text,
 	    " limpet: %s: %s - reconnecting (attempt %d, %lds) - %s%s to quit",
-	    c->opts->host, c->down_reason[0] != '\0' ? c->down_reason :
-	    "link lost", c->attempts + 1, secs, esc,
+	    c->opts->host, reason, c->attempts + 1, secs, esc,
 	    c->esc.ch == ESCAPE_NONE ? "" : ".");
 	tty_get_size(&c->tty, &ws);
 	n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col, text);
@@ -543,10 +562,13 @@ static void
 client_set_up(struct client *c)
 {
 	event_del(c->ev_echo);
+	c->saw_output = 1;
 	if (!c->down)
 		return;
 	log_debug("link is back after %.3f s", elapsed_since(&c->down_since));
 	c->down = 0;
+	c->stalled = 0;
+	c->probe_hold = 0;
 	client_erase_notice(c);
 	client_probes_stop(c);
 }
@@ -694,6 +716,7 @@ conn_promote(struct conn *conn)
 	c->spec = NULL;
 	c->conn = conn;
 	conn->speculative = 0;
+	tcpwatch_forget(&c->tw);
 	c->attempts = 0;
 	event_del(c->ev_retry);
 	/* The old connection's modes go; the new one sets its own. */
@@ -710,6 +733,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	char		 in[RELAY_READ_SIZE];
 	ssize_t		 n;
 	size_t		 out;
+	int		 phase;
 
 	n = read(fd, in, sizeof in);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -728,11 +752,27 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		c->ever_established = 1;
 		if (!c->target_ok && !evtimer_pending(c->ev_resolve, NULL))
 			evtimer_add_ms(c->ev_resolve, 1000);
+		if (c->tw.fd != -1 && c->set->stall_timeout > 0 &&
+		    !evtimer_pending(c->ev_stall, NULL)) {
+			struct timeval	tv = ms_to_tv(STALL_CHECK_MS);
+
+			event_add(c->ev_stall, &tv);
+		}
 	}
 	client_set_up(c);
 	if (!c->conn_alive) {
 		/* The link works after all: what was held can go. */
 		c->conn_alive = 1;
+		/*
+		 * A racer that has not even reached the server cannot have
+		 * taken the session over yet: stop it before it does, and
+		 * spare the user a redraw. One further on is left to finish.
+		 */
+		if (c->spec != NULL && ((phase = conn_phase(c, c->spec)) ==
+		    TCPWATCH_SYN_SENT || phase == 0)) {
+			log_debug("the old link answered first");
+			conn_discard(c->spec);
+		}
 		client_flush_pending(c);
 	}
 	out = modes_feed(&c->modes, in, (size_t)n, c->rbuf);
@@ -887,6 +927,9 @@ conn_spec_done(struct conn *conn)
 	log_debug("speculative connection failed");
 	c->spec = NULL;
 	conn_free(conn);
+	/* Whatever a probe said, that attempt failed: probe again. */
+	c->probe_hold = 0;
+	client_probes_update(c);
 	if (c->conn != NULL)
 		client_flush_pending(c);
 	else if (!c->quitting) {
@@ -972,6 +1015,7 @@ conn_done(struct conn *conn)
 		c->attempts = 0;
 	else
 		c->attempts++;
+	c->probe_hold = 0;
 	client_set_down(c, info.kind == END_TRANSIENT ? info.reason : NULL);
 	/* A speculative connection already under way is the retry. */
 	if (c->spec == NULL)
@@ -1001,6 +1045,86 @@ cb_retry(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
+ * Before the first connection: can ssh's socket be watched, and where does
+ * ssh connect? "ssh -G" answers the second without touching the network.
+ */
+static void
+client_plan_path(struct client *c)
+{
+	c->tw.fd = -1;
+	if (c->set->stall_timeout > 0 && tcpwatch_open(&c->tw) == -1)
+		log_debug("ssh's socket cannot be watched here");
+	c->direct = (probe_config(c->argv, c->probe_host,
+	    sizeof c->probe_host, c->probe_port, sizeof c->probe_port) == 0);
+	if (c->direct)
+		log_debug("ssh connects to %s port %s", c->probe_host,
+		    c->probe_port);
+	else
+		log_debug("ssh connects through a proxy (or ssh -G failed)");
+}
+
+/*
+ * How far a connection got, as the kernel sees its socket: SYN_SENT while
+ * it knocks (during an outage, in the kernel's backoff), ESTABLISHED once
+ * the server answered, 0 before ssh opened a socket at all, -1 when this
+ * system cannot tell.
+ */
+static int
+conn_phase(struct client *c, struct conn *conn)
+{
+	struct tcpwatch		tw = c->tw;
+	struct tcp_health	h;
+	int			r;
+
+	if (conn->exited)
+		return (0);
+	tw.found = 0;
+	if ((r = tcpwatch_health(&tw, (long)conn->proc.pid, &h)) != 1)
+		return (r);
+	return (h.state);
+}
+
+/*
+ * Once a second while connected: is ssh's socket stuck with data the
+ * server does not acknowledge? Skipped while output flows, which proves
+ * the link works; so an idle check costs one question to the kernel.
+ */
+static void
+cb_stall(evutil_socket_t fd, short events, void *arg)
+{
+	struct client		*c = arg;
+	struct conn		*conn = c->conn;
+	struct tcp_health	 h;
+	struct timespec		 now;
+	long			 ms;
+
+	if (c->saw_output) {
+		c->saw_output = 0;
+		return;
+	}
+	if (conn == NULL || !conn->established || conn->exited ||
+	    conn->killing || c->stalled)
+		return;
+	if (tcpwatch_health(&c->tw, (long)conn->proc.pid, &h) != 1 ||
+	    !tcpwatch_stalled(&h, c->set->stall_timeout))
+		return;
+	log_debug("stall: %u segments unacknowledged, %u resends, last "
+	    "acknowledgement %u ms ago, rtt %u ms", h.unacked, h.retransmits,
+	    h.last_ack_recv_ms, h.rtt_ms);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = h.last_ack_recv_ms;
+	c->stall_since.tv_sec = now.tv_sec - ms / 1000;
+	c->stall_since.tv_nsec = now.tv_nsec - (ms % 1000) * 1000000L;
+	if (c->stall_since.tv_nsec < 0) {
+		c->stall_since.tv_sec--;
+		c->stall_since.tv_nsec += 1000000000L;
+	}
+	c->stalled = 1;
+	client_set_down(c, NULL);
+	client_suspect(c, "no reply");
+}
+
+/*
  * Something says the link may be gone. What to do depends on where we
  * are: waiting to retry, retry now; an attempt under way for a while,
  * start it afresh (a new one beats SYN backoff); a working connection,
@@ -1011,13 +1135,22 @@ client_suspect(struct client *c, const char *why)
 {
 	struct conn	*conn = c->conn;
 
+	int		 phase;
+
 	if (c->quitting)
 		return;
 	log_debug("suspect the link: %s", why);
 	if (c->spec != NULL) {
-		if (elapsed_since(&c->spec_started) < SPEC_MIN_INTERVAL_S)
+		/*
+		 * One still knocking is stuck where a fresh one would not be;
+		 * one the server answered is left to finish. Where the kernel
+		 * cannot be asked, age decides.
+		 */
+		phase = conn_phase(c, c->spec);
+		if (phase == TCPWATCH_ESTABLISHED || phase == 0 ||
+		    (phase == -1 && elapsed_since(&c->spec_started) <
+		    SPEC_MIN_INTERVAL_S))
 			return;
-		/* It is stuck where a fresh one would not be. */
 		conn_discard(c->spec);
 	}
 	if (conn == NULL) {
@@ -1027,8 +1160,11 @@ client_suspect(struct client *c, const char *why)
 		return;
 	}
 	if (!conn->established) {
-		if (!conn->killing &&
-		    elapsed_since(&conn->started) >= ATTEMPT_RESTART_S)
+		if (conn->killing)
+			return;
+		phase = conn_phase(c, conn);
+		if (phase == TCPWATCH_SYN_SENT || (phase == -1 &&
+		    elapsed_since(&conn->started) >= ATTEMPT_RESTART_S))
 			conn_kill(conn, INTENT_RECONNECT);
 		return;
 	}
@@ -1103,7 +1239,9 @@ client_watch_start(struct client *c)
 		}
 	}
 
-	if ((c->nlfd = netwatch_open()) != -1) {
+	if (c->set->net_settle == 0)
+		log_debug("network changes are ignored (NetworkSettle off)");
+	else if ((c->nlfd = netwatch_open()) != -1) {
 		c->netprint = netwatch_fingerprint();
 		c->ev_netlink = event_new(c->base, c->nlfd, EV_READ|EV_PERSIST,
 		    cb_netlink, c);
@@ -1174,7 +1312,7 @@ cb_netlink(evutil_socket_t fd, short events, void *arg)
 	struct client	*c = arg;
 
 	if (netwatch_drain(fd))
-		evtimer_add_ms(c->ev_net_settle, NET_SETTLE_MS);
+		evtimer_add_ms(c->ev_net_settle, c->set->net_settle);
 }
 
 static void
@@ -1199,7 +1337,8 @@ cb_resolve(evutil_socket_t fd, short events, void *arg)
 {
 	struct client	*c = arg;
 
-	c->target_ok = (probe_resolve(c->argv, &c->target) == 0);
+	c->target_ok = c->direct &&
+	    probe_lookup(c->probe_host, c->probe_port, &c->target) == 0;
 	if (c->target_ok)
 		log_debug("probes go to %s (%d addresses)", c->target.label,
 		    c->target.naddrs);
@@ -1228,11 +1367,16 @@ client_probes_stop(struct client *c)
 		client_probe_close(&c->probes[i]);
 }
 
-/* Probe while the link is down, if there is an address to probe. */
+/*
+ * Probe while the link is down, if there is an address to probe; but not
+ * while the attempt a probe's answer started is under way, since every
+ * probe costs the server a process.
+ */
 static void
 client_probes_update(struct client *c)
 {
-	if (!c->down || !c->target_ok || c->quitting) {
+	if (!c->down || !c->target_ok || c->quitting || c->probe_hold ||
+	    c->set->probe_interval == 0) {
 		client_probes_stop(c);
 		return;
 	}
@@ -1268,7 +1412,8 @@ cb_probe_timer(evutil_socket_t fd, short events, void *arg)
 	}
 	evtimer_add_ms(c->ev_probe_timer,
 	    elapsed_since(&c->down_since) < PROBE_FAST_FOR_S ?
-	    PROBE_FAST_MS : PROBE_SLOW_MS);
+	    (c->set->probe_interval < PROBE_MIN_MS ? PROBE_MIN_MS :
+	    c->set->probe_interval) : PROBE_SLOW_MS);
 }
 
 static void
@@ -1284,6 +1429,8 @@ cb_probe(evutil_socket_t fd, short events, void *arg)
 	if (err != 0)
 		return;
 	log_debug("probe: %s answers", c->target.label);
+	c->probe_hold = 1;
+	client_probes_stop(c);
 	client_suspect(c, "network is back");
 }
 
@@ -1446,6 +1593,15 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	for (i = 0; i < PROBES_MAX; i++)
 		c->probes[i].fd = -1;
 	c->argv = ssh_build_argv(opts, set, remote, 0);
+	client_plan_path(c);
+	if (set->alive_count_max == ALIVE_COUNT_AUTO) {
+		/* The watch keeps stalls in sight: ssh may hold on longer. */
+		set->alive_count_max = (c->tw.fd != -1 && c->direct &&
+		    !probe_is_loopback(c->probe_host)) ?
+		    DEFAULT_ALIVE_COUNT_WATCHED : DEFAULT_ALIVE_COUNT_MAX;
+		ssh_free_argv(c->argv);
+		c->argv = ssh_build_argv(opts, set, remote, 0);
+	}
 	c->argv_batch = ssh_build_argv(opts, set, remote, 1);
 	for (i = 0; c->argv[i] != NULL; i++)
 		log_debug("argv[%zu] = %s", i, c->argv[i]);
@@ -1476,13 +1632,15 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->ev_retry = evtimer_new(c->base, cb_retry, c);
 	c->ev_notice = evtimer_new(c->base, cb_notice, c);
 	c->ev_echo = evtimer_new(c->base, cb_echo, c);
+	c->ev_stall = event_new(c->base, -1, EV_PERSIST, cb_stall, c);
 	c->ev_net_settle = evtimer_new(c->base, cb_net_settle, c);
 	c->ev_resolve = evtimer_new(c->base, cb_resolve, c);
 	c->ev_probe_timer = evtimer_new(c->base, cb_probe_timer, c);
 	if (c->to_tty == NULL || c->pending_input == NULL ||
 	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
 	    c->ev_retry == NULL || c->ev_notice == NULL ||
-	    c->ev_echo == NULL || c->ev_net_settle == NULL ||
+	    c->ev_echo == NULL || c->ev_stall == NULL ||
+	    c->ev_net_settle == NULL ||
 	    c->ev_resolve == NULL || c->ev_probe_timer == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
@@ -1529,6 +1687,8 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	event_free(c->ev_retry);
 	event_free(c->ev_notice);
 	event_free(c->ev_echo);
+	event_free(c->ev_stall);
+	tcpwatch_close(&c->tw);
 	event_free(c->ev_net_settle);
 	event_free(c->ev_resolve);
 	event_free(c->ev_probe_timer);

@@ -48,7 +48,11 @@ enum config_keyword {
 	KW_ALIVECOUNTMAX,
 	KW_CONNECTTIMEOUT,
 	KW_SCROLLBACK,
-	KW_SSHOPTION
+	KW_SSHOPTION,
+	KW_STALLTIMEOUT,
+	KW_ECHOTIMEOUT,
+	KW_PROBEINTERVAL,
+	KW_NETWORKSETTLE
 };
 
 static const struct config_keyword_entry {
@@ -66,7 +70,12 @@ static const struct config_keyword_entry {
 	{ "AliveCountMax", KW_ALIVECOUNTMAX, 1, 100 },
 	{ "ConnectTimeout", KW_CONNECTTIMEOUT, 1, 3600 },
 	{ "Scrollback", KW_SCROLLBACK, 0, 0 },
-	{ "SshOption", KW_SSHOPTION, 0, 0 }
+	{ "SshOption", KW_SSHOPTION, 0, 0 },
+	/* Durations, in milliseconds. */
+	{ "StallTimeout", KW_STALLTIMEOUT, 0, 3600000 },
+	{ "EchoTimeout", KW_ECHOTIMEOUT, 0, 3600000 },
+	{ "ProbeInterval", KW_PROBEINTERVAL, 0, 3600000 },
+	{ "NetworkSettle", KW_NETWORKSETTLE, 0, 60000 }
 };
 #define CONFIG_NKEYWORDS (sizeof config_keywords / sizeof config_keywords[0])
 
@@ -108,6 +117,10 @@ settings_init(struct settings *s)
 	s->alive_count_max = SETTING_UNSET;
 	s->connect_timeout = SETTING_UNSET;
 	s->scrollback = SETTING_UNSET;
+	s->stall_timeout = SETTING_UNSET;
+	s->echo_timeout = SETTING_UNSET;
+	s->probe_interval = SETTING_UNSET;
+	s->net_settle = SETTING_UNSET;
 	s->ssh_options = NULL;
 	s->nssh_options = 0;
 }
@@ -124,11 +137,19 @@ settings_defaults(struct settings *s)
 	if (s->alive_interval == SETTING_UNSET)
 		s->alive_interval = DEFAULT_ALIVE_INTERVAL;
 	if (s->alive_count_max == SETTING_UNSET)
-		s->alive_count_max = DEFAULT_ALIVE_COUNT_MAX;
+		s->alive_count_max = ALIVE_COUNT_AUTO;
 	if (s->connect_timeout == SETTING_UNSET)
 		s->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
 	if (s->scrollback == SETTING_UNSET)
 		s->scrollback = SCROLLBACK_NATIVE;
+	if (s->stall_timeout == SETTING_UNSET)
+		s->stall_timeout = DEFAULT_STALL_TIMEOUT;
+	if (s->echo_timeout == SETTING_UNSET)
+		s->echo_timeout = DEFAULT_ECHO_TIMEOUT;
+	if (s->probe_interval == SETTING_UNSET)
+		s->probe_interval = DEFAULT_PROBE_INTERVAL;
+	if (s->net_settle == SETTING_UNSET)
+		s->net_settle = DEFAULT_NET_SETTLE;
 }
 
 /* Leaves the settings as settings_init does, so freeing twice is safe. */
@@ -190,6 +211,47 @@ settings_parse_scrollback(const char *word)
 	if (strcasecmp(word, "multiplexer") == 0)
 		return (SCROLLBACK_MULTIPLEXER);
 	return (-1);
+}
+
+/*
+ * A duration as the timing keywords take it: seconds, with an optional
+ * fraction ("1.5"), or a number with a unit ("1500ms", "2s"); "off" is 0,
+ * which turns the trigger off. Returns milliseconds, or -2 when word is
+ * none of these or outside min-max.
+ */
+int
+settings_parse_duration(const char *word, int min, int max)
+{
+	const char	*p = word;
+	long		 whole = 0, frac = 0, scale = 1000, ms;
+	int		 digits = 0, fdigits = 0;
+
+	if (strcasecmp(word, "off") == 0 || strcasecmp(word, "no") == 0)
+		return (min <= 0 ? 0 : -2);
+	for (; isdigit((unsigned char)*p) && digits < 9; p++, digits++)
+		whole = whole * 10 + (*p - '0');
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++) {
+			if (fdigits < 3) {
+				frac = frac * 10 + (*p - '0');
+				fdigits++;
+			}
+		}
+		while (fdigits++ < 3)
+			frac *= 10;
+	}
+	if (digits == 0 || isdigit((unsigned char)*p))
+		return (-2);
+	if (strcmp(p, "ms") == 0) {
+		if (frac != 0)
+			return (-2);
+		scale = 1;
+	} else if (*p != '\0' && strcmp(p, "s") != 0)
+		return (-2);
+	ms = whole * scale + (scale == 1000 ? frac : 0);
+	if (ms < min || ms > max)
+		return (-2);
+	return ((int)ms);
 }
 
 /*
@@ -699,6 +761,29 @@ config_line(struct config_file *cf, char *line, const char *host,
 			return (-1);
 		if (*active && s->connect_timeout == SETTING_UNSET)
 			s->connect_timeout = v;
+		break;
+	case KW_STALLTIMEOUT:
+	case KW_ECHOTIMEOUT:
+	case KW_PROBEINTERVAL:
+	case KW_NETWORKSETTLE:
+		if ((v = settings_parse_duration(value, kw->min, kw->max)) < 0)
+			return (config_error(cf, "invalid %s \"%s\": use seconds "
+			    "(\"2\", \"0.5\"), milliseconds (\"500ms\") or off",
+			    kw->name, value));
+		if (!*active)
+			break;
+		if (kw->keyword == KW_STALLTIMEOUT &&
+		    s->stall_timeout == SETTING_UNSET)
+			s->stall_timeout = v;
+		else if (kw->keyword == KW_ECHOTIMEOUT &&
+		    s->echo_timeout == SETTING_UNSET)
+			s->echo_timeout = v;
+		else if (kw->keyword == KW_PROBEINTERVAL &&
+		    s->probe_interval == SETTING_UNSET)
+			s->probe_interval = v;
+		else if (kw->keyword == KW_NETWORKSETTLE &&
+		    s->net_settle == SETTING_UNSET)
+			s->net_settle = v;
 		break;
 	default:
 		break;

@@ -16,12 +16,17 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "limpet.h"
@@ -78,18 +83,18 @@ probe_parse_config(const char *text, char *host, size_t hostlen, char *port,
 }
 
 /*
- * Run "ssh -G" with the session's own arguments and resolve the result.
- * Blocking: called once, while the network is known to work.
+ * Run "ssh -G" with the session's own arguments: where would ssh connect?
+ * Returns 0 with host and port when it connects directly, -1 when it goes
+ * through a proxy or cannot be asked. Reads no network.
  */
 int
-probe_resolve(char *const *ssh_argv, struct probe_target *t)
+probe_config(char *const *ssh_argv, char *host, size_t hostlen, char *port,
+    size_t portlen)
 {
-	struct addrinfo	 hints, *res, *ai;
-	char		**argv, text[65536], host[NI_MAXHOST], port[16];
-	size_t		 argc, i;
-	int		 status;
+	char	**argv, text[65536];
+	size_t	  argc, i;
+	int	  status;
 
-	memset(t, 0, sizeof *t);
 	for (argc = 0; ssh_argv[argc] != NULL; argc++)
 		;
 	argv = xcalloc(argc + 2, sizeof *argv);
@@ -101,10 +106,34 @@ probe_resolve(char *const *ssh_argv, struct probe_target *t)
 	free(argv);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return (-1);
-	if (probe_parse_config(text, host, sizeof host, port, sizeof port)
-	    == -1)
-		return (-1);
+	return (probe_parse_config(text, host, hostlen, port, portlen));
+}
 
+/* Is host this machine itself, so a TCP hop there ends before the server? */
+int
+probe_is_loopback(const char *host)
+{
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+
+	if (strcasecmp(host, "localhost") == 0 ||
+	    strncasecmp(host, "localhost.", 10) == 0)
+		return (1);
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return ((ntohl(a4.s_addr) >> 24) == 127);
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return (IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6)
+		    && a6.s6_addr[12] == 127));
+	return (0);
+}
+
+/* Resolve host and port into t. Blocking: name lookups may take a while. */
+int
+probe_lookup(const char *host, const char *port, struct probe_target *t)
+{
+	struct addrinfo	 hints, *res, *ai;
+
+	memset(t, 0, sizeof *t);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

@@ -121,6 +121,7 @@ ssh_build_argv(const struct options *o, const struct settings *s,
 	}
 	argv_add_option(&argv, &argc, "ServerAliveInterval", s->alive_interval);
 	argv_add_option(&argv, &argc, "ServerAliveCountMax",
+	    s->alive_count_max == ALIVE_COUNT_AUTO ? DEFAULT_ALIVE_COUNT_MAX :
 	    s->alive_count_max);
 	argv_add_option(&argv, &argc, "ConnectTimeout", s->connect_timeout);
 	argv_add(&argv, &argc, "--");

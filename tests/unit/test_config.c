@@ -47,6 +47,7 @@ static void	 test_ssh_options(void);
 static void	 test_syntax(void);
 static void	 test_errors(void);
 static void	 test_hostile_files(void);
+static void	 test_durations(void);
 
 static void
 write_file(const char *data, size_t len)
@@ -120,7 +121,7 @@ test_settings(void)
 	CHECK(t.mux == MUX_AUTO);
 	CHECK(t.escape_char == '~');
 	CHECK(t.alive_interval == DEFAULT_ALIVE_INTERVAL);
-	CHECK(t.alive_count_max == DEFAULT_ALIVE_COUNT_MAX);
+	CHECK(t.alive_count_max == ALIVE_COUNT_AUTO);
 	CHECK(t.connect_timeout == DEFAULT_CONNECT_TIMEOUT);
 	CHECK(t.scrollback == SCROLLBACK_NATIVE);
 	settings_free(&t);
@@ -427,6 +428,55 @@ test_keywords(void)
 	CHECK(s.escape_char == '#');
 }
 
+/* The timing keywords: seconds, fractions, milliseconds, off. */
+static void
+test_durations(void)
+{
+	CHECK(settings_parse_duration("2", 0, 3600000) == 2000);
+	CHECK(settings_parse_duration("0.5", 0, 3600000) == 500);
+	CHECK(settings_parse_duration("1.25s", 0, 3600000) == 1250);
+	CHECK(settings_parse_duration("1.2345", 0, 3600000) == 1234);
+	CHECK(settings_parse_duration("150ms", 0, 3600000) == 150);
+	CHECK(settings_parse_duration("0", 0, 3600000) == 0);
+	CHECK(settings_parse_duration("off", 0, 3600000) == 0);
+	CHECK(settings_parse_duration("OFF", 0, 3600000) == 0);
+	CHECK(settings_parse_duration("no", 0, 3600000) == 0);
+	CHECK(settings_parse_duration("", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("s", 0, 3600000) < 0);
+	CHECK(settings_parse_duration(".5", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("-1", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("1.5ms", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("2 s", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("2m", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("3601", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("9999999999", 0, 3600000) < 0);
+	CHECK(settings_parse_duration("61", 0, 60000) < 0);
+
+	CHECK(load("StallTimeout 3\nEchoTimeout 800ms\nProbeInterval 0.25\n"
+	    "NetworkSettle off\n", "h") == 0);
+	CHECK(s.stall_timeout == 3000);
+	CHECK(s.echo_timeout == 800);
+	CHECK(s.probe_interval == 250);
+	CHECK(s.net_settle == 0);
+
+	/* Unset until given; the defaults fill them in. */
+	CHECK(load("Host other\nStallTimeout 9\n", "h") == 0);
+	CHECK(s.stall_timeout == SETTING_UNSET);
+	settings_defaults(&s);
+	CHECK(s.stall_timeout == DEFAULT_STALL_TIMEOUT);
+	CHECK(s.echo_timeout == DEFAULT_ECHO_TIMEOUT);
+	CHECK(s.probe_interval == DEFAULT_PROBE_INTERVAL);
+	CHECK(s.net_settle == DEFAULT_NET_SETTLE);
+	CHECK(s.alive_count_max == ALIVE_COUNT_AUTO);
+
+	CHECK(load_error("\n\nStallTimeout soon\n", 3,
+	    "invalid StallTimeout \"soon\""));
+	CHECK(load_error("EchoTimeout 5 minutes\n", 1, "EchoTimeout"));
+	CHECK(load_error("ProbeInterval -1\n", 1, "ProbeInterval"));
+	CHECK(load_error("NetworkSettle 2h\n", 1, "NetworkSettle"));
+	CHECK(load_error("NetworkSettle 61\n", 1, "NetworkSettle"));
+}
+
 static void
 test_hosts(void)
 {
@@ -730,6 +780,7 @@ main(void)
 	test_syntax();
 	test_errors();
 	test_hostile_files();
+	test_durations();
 
 	settings_free(&s);
 	unlink(path);

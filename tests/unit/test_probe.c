@@ -5,6 +5,49 @@
 #include "limpet.h"
 #include "tests/unit/unit.h"
 
+/* The stall rule of client/tcpwatch.c, on made-up kernel answers. */
+static void
+test_stall(void)
+{
+	struct tcp_health	h;
+
+	memset(&h, 0, sizeof h);
+	h.have_info = 1;
+	h.state = TCPWATCH_ESTABLISHED;
+	h.unacked = 1;
+	h.retransmits = 2;
+	h.rtt_ms = 20;
+	h.last_ack_recv_ms = 2500;
+	CHECK(tcpwatch_stalled(&h, 2000));
+	CHECK(!tcpwatch_stalled(&h, 3000));
+	CHECK(!tcpwatch_stalled(&h, 0));
+
+	/* Nothing in flight: a client that only receives gets no acks. */
+	h.unacked = 0;
+	h.last_ack_recv_ms = 600000;
+	CHECK(!tcpwatch_stalled(&h, 2000));
+	h.unacked = 1;
+
+	/* In flight, but not even resent twice: one loss is not a stall. */
+	h.retransmits = 1;
+	CHECK(!tcpwatch_stalled(&h, 2000));
+	h.retransmits = 2;
+
+	/* A slow link gets four round trips. */
+	h.rtt_ms = 900;
+	h.last_ack_recv_ms = 3000;
+	CHECK(!tcpwatch_stalled(&h, 2000));
+	h.last_ack_recv_ms = 3700;
+	CHECK(tcpwatch_stalled(&h, 2000));
+
+	/* Only an open connection can stall; no info, no verdict. */
+	h.state = TCPWATCH_SYN_SENT;
+	CHECK(!tcpwatch_stalled(&h, 2000));
+	h.state = TCPWATCH_ESTABLISHED;
+	h.have_info = 0;
+	CHECK(!tcpwatch_stalled(&h, 2000));
+}
+
 int
 main(void)
 {
@@ -40,5 +83,20 @@ main(void)
 	CHECK(probe_parse_config("hostname 0123456789\nport 22\n", host, 5,
 	    port, sizeof port) == -1);
 
+	/* A hop on this machine ends TCP before the server. */
+	CHECK(probe_is_loopback("localhost"));
+	CHECK(probe_is_loopback("LOCALHOST"));
+	CHECK(probe_is_loopback("localhost.localdomain"));
+	CHECK(probe_is_loopback("127.0.0.1"));
+	CHECK(probe_is_loopback("127.1.2.3"));
+	CHECK(probe_is_loopback("::1"));
+	CHECK(probe_is_loopback("::ffff:127.0.0.1"));
+	CHECK(!probe_is_loopback("128.0.0.1"));
+	CHECK(!probe_is_loopback("192.0.2.1"));
+	CHECK(!probe_is_loopback("::2"));
+	CHECK(!probe_is_loopback("localhostx"));
+	CHECK(!probe_is_loopback("example.org"));
+
+	test_stall();
 	return (unit_done());
 }

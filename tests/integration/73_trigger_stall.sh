@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A link that goes silent with nothing typed is noticed from ssh's own TCP
+# socket (data unacknowledged, resent, no acknowledgement for 2 s) in a few
+# seconds, while ssh itself, allowed 10 keepalives on such a link, still
+# holds the connection. The notice says "no reply"; when packets flow again
+# the same shell is there.
+# Needs root: the test runs in a network namespace of its own, where sshd
+# also listens on a non-loopback address and nft drops the packets (the
+# table goes away with the namespace).
+[ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
+if [ -z "${LIMPET_IN_NETNS:-}" ]; then
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
+	    ! command -v ip >/dev/null || ! command -v nft >/dev/null; then
+		echo "SKIP: needs root, unshare, ip and nft"
+		exit 77
+	fi
+	LIMPET_IN_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
+ip link set lo up || { echo "SKIP: cannot bring up lo"; exit 77; }
+ip link add limpet0 type veth peer name limpet1 2>/dev/null ||
+    { echo "SKIP: no veth interfaces here"; exit 77; }
+ip link set limpet0 up
+ip addr add 192.0.2.1/32 dev limpet0 || { echo "SKIP: ip addr"; exit 77; }
+. "${TESTLIB:-$(dirname "$0")/../lib}/testlib.sh"
+t_init trigger_stall
+t_sshd_start
+echo "ListenAddress 192.0.2.1" >>"$T/sshd_config"
+t_sshd_restart
+cat >>"$T/ssh_config" <<EOF2
+Host direct
+	HostName 192.0.2.1
+	Port $T_SSHD_PORT
+	User $(id -un)
+	IdentityFile $T/user_key
+	IdentitiesOnly yes
+	UserKnownHostsFile $T/known_hosts
+	StrictHostKeyChecking yes
+	LogLevel INFO
+EOF2
+echo "[192.0.2.1]:$T_SSHD_PORT $(cut -d' ' -f1,2 "$T/host_key.pub")" \
+    >>"$T/known_hosts"
+
+t_term_start env XDG_CONFIG_HOME="$T/xdg" LIMPET_LOG="$T/limpet.log" \
+    "$LIMPET" -F "$T/ssh_config" direct
+t_remote_wait_clients 1
+pid=$(t_remote_shell_pid before) || t_die "no shell in the session"
+t_check "ssh may keep a watched link for 10 keepalives" \
+    grep -q "ServerAliveCountMax=10" "$T/limpet.log"
+
+nft -f - <<EOF2 || t_die "nft"
+table inet limpet_stall {
+	chain input {
+		type filter hook input priority -10; policy accept;
+		ip daddr 192.0.2.1 tcp dport $T_SSHD_PORT drop
+		ip saddr 192.0.2.1 tcp sport $T_SSHD_PORT drop
+	}
+}
+EOF2
+t_check "the notice says \"no reply\" within 6 s, nothing typed" \
+    t_poll 6 eval 't_term_bottom | grep -q "no reply"'
+t_check "it came from the socket watch, not ssh's timeout" \
+    grep -q "stall: .* unacknowledged" "$T/limpet.log"
+nft delete table inet limpet_stall || t_die "nft delete"
+t_check "after the link is back, the same shell is there" \
+    t_same_shell after "$pid" 15
+t_check "the notice is gone" t_poll 5 eval '! t_notice_shown'
+t_done
