@@ -145,6 +145,7 @@ struct client {
 	int			 stalled;	/* ssh's socket says no reply */
 	struct timespec		 stall_since;
 	int			 probe_hold;	/* a probe answered: wait */
+	int			 self_stopped;	/* by ~^Z: SIGCONT is expected */
 	struct event		*ev_tick;
 	struct wake		 wake;
 	int			 timerfd;
@@ -187,6 +188,7 @@ static void	 client_finish(struct client *, int, const char *);
 static void	 client_quit(struct client *);
 static void	 client_reconnect_now(struct client *);
 static void	 client_suspect(struct client *, const char *);
+static void	 client_trigger(struct client *, const char *);
 static void	 client_set_down(struct client *, const char *);
 static void	 client_set_up(struct client *);
 static void	 client_schedule_retry(struct client *);
@@ -473,6 +475,7 @@ client_suspend(struct client *c)
 	tty_restore(&c->tty);
 	client_flush_tty(c);
 	log_debug("suspending");
+	c->self_stopped = 1;
 	raise(SIGTSTP);
 	log_debug("resumed");
 	if (tty_raw(&c->tty) == -1)
@@ -1174,6 +1177,20 @@ client_suspect(struct client *c, const char *why)
 	conn_start(c, 1);
 }
 
+/*
+ * An event that makes the link doubtful (a new network, a wake from
+ * sleep): say so on the notice at once, and race a fresh connection. The
+ * notice goes as soon as either connection brings output.
+ */
+static void
+client_trigger(struct client *c, const char *why)
+{
+	if (c->quitting)
+		return;
+	client_set_down(c, why);
+	client_suspect(c, why);
+}
+
 static void
 client_reconnect_now(struct client *c)
 {
@@ -1283,7 +1300,7 @@ cb_timerfd(evutil_socket_t fd, short events, void *arg)
 #else
 		(void)its;
 #endif
-		client_suspect(c, "clock jumped (resumed from sleep?)");
+		client_trigger(c, "clock jumped (resumed from sleep?)");
 	}
 }
 
@@ -1296,10 +1313,10 @@ cb_tick(evutil_socket_t fd, short events, void *arg)
 	wake_clocks(&mono, &boot);
 	switch (wake_check(&c->wake, &mono, &boot, TICK_MS / 1000.0)) {
 	case WAKE_SLEPT:
-		client_suspect(c, "resumed from sleep");
+		client_trigger(c, "resumed from sleep");
 		break;
 	case WAKE_FROZEN:
-		client_suspect(c, "resumed after being stopped");
+		client_trigger(c, "resumed after being stopped");
 		break;
 	case WAKE_NONE:
 		break;
@@ -1327,7 +1344,7 @@ cb_net_settle(evutil_socket_t fd, short events, void *arg)
 	}
 	free(c->netprint);
 	c->netprint = now;
-	client_suspect(c, "network changed");
+	client_trigger(c, "network changed");
 }
 
 /* --- probes for the network's return ------------------------------------- */
@@ -1568,7 +1585,14 @@ cb_signal(evutil_socket_t sig, short events, void *arg)
 			c->tty.raw = 0;
 			tty_raw(&c->tty);
 		}
-		client_suspect(c, "resumed after being stopped");
+		/*
+		 * After ~^Z only limpet was stopped; ssh kept its link, so
+		 * there is nothing to suspect.
+		 */
+		if (c->self_stopped)
+			c->self_stopped = 0;
+		else
+			client_trigger(c, "resumed after being stopped");
 		break;
 	}
 }
