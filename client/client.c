@@ -355,21 +355,18 @@ cb_tty_read(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
- * Typed bytes go to the connection the user sees. While there is none,
- * or while a speculative one may replace it, they wait, so nothing typed
- * is lost; with a bound, so a cat on the keyboard cannot eat memory.
- */
-/*
  * The connection typed bytes may go to now: the one the user sees, unless
- * it is going away, or a speculative one may replace it before it shows
- * that it still works.
+ * it is going away, its socket says the server stopped answering, or a
+ * speculative one may replace it before it shows that it still works.
+ * Otherwise they wait, so nothing typed is lost in a dead link; with a
+ * bound, so a cat on the keyboard cannot eat memory.
  */
 static struct conn *
 client_input_target(struct client *c)
 {
 	struct conn	*conn = c->conn;
 
-	if (conn == NULL || conn->killing || conn->exited ||
+	if (conn == NULL || conn->killing || conn->exited || c->stalled ||
 	    (c->spec != NULL && !c->conn_alive))
 		return (NULL);
 	return (conn);
