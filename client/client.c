@@ -571,6 +571,7 @@ client_set_up(struct client *c)
 	c->probe_hold = 0;
 	client_erase_notice(c);
 	client_probes_stop(c);
+	client_flush_pending(c);
 }
 
 /* --- connections ------------------------------------------------------- */

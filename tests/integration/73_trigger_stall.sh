@@ -3,7 +3,7 @@
 # socket (data unacknowledged, resent, no acknowledgement for 2 s) in a few
 # seconds, while ssh itself, allowed 10 keepalives on such a link, still
 # holds the connection. The notice says "no reply"; when packets flow again
-# the same shell is there.
+# the same shell is there, and what was typed meanwhile runs once.
 # Needs root: the test runs in a network namespace of its own, where sshd
 # also listens on a non-loopback address and nft drops the packets (the
 # table goes away with the namespace).
@@ -60,7 +60,12 @@ t_check "the notice says \"no reply\" within 6 s, nothing typed" \
     t_poll 6 eval 't_term_bottom | grep -q "no reply"'
 t_check "it came from the socket watch, not ssh's timeout" \
     grep -q "stall: .* unacknowledged" "$T/limpet.log"
+# Typed into the stalled link: held by limpet, not lost in the dead one.
+t_term_type "echo typed-in-stall-\$((6 * 7))"
+t_term_keys Enter
 nft delete table inet limpet_stall || t_die "nft delete"
+t_check "what was typed during the stall runs once the link is back" \
+    t_poll 15 eval '[ "$(t_term_history | grep -c "^typed-in-stall-42")" = 1 ]'
 t_check "after the link is back, the same shell is there" \
     t_same_shell after "$pid" 15
 t_check "the notice is gone" t_poll 5 eval '! t_notice_shown'
