@@ -503,6 +503,8 @@ config_host_line(struct config_file *cf, char *cursor, const char *host,
 	if (n == 0)
 		return (config_error(cf, "Host needs at least one pattern"));
 	*active = positive && !negative;
+	log_verbose("%s:%lu: Host line %s %s", cf->path, cf->line,
+	    *active ? "applies to" : "does not apply to", host);
 	return (0);
 }
 
@@ -724,8 +726,10 @@ config_load(const char *path, int must_exist, const char *host,
 	cf.errlen = errlen;
 
 	if ((cf.f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT && !must_exist)
+		if (errno == ENOENT && !must_exist) {
+			log_verbose("no config file %s", path);
 			return (0);
+		}
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
@@ -735,6 +739,7 @@ config_load(const char *path, int must_exist, const char *host,
 		return (-1);
 	}
 
+	log_verbose("reading config file %s for host %s", path, host);
 	while ((r = config_read_line(&cf, buf, &len)) == 1) {
 		line = buf;
 		/* Editors on some systems start a UTF-8 file with a BOM. */
@@ -747,4 +752,31 @@ config_load(const char *path, int must_exist, const char *host,
 	}
 	fclose(cf.f);
 	return (r == -1 ? -1 : 0);
+}
+
+/*
+ * Print the settings as "keyword value" lines, keywords in lower case, the
+ * way ssh -G prints its own, with the session name as it will be used.
+ */
+void
+settings_print(FILE *f, const struct settings *s, const char *session)
+{
+	static const char	*muxes[] = { "auto", "tmux", "screen", "none" };
+	char			 escape[8];
+	size_t			 i;
+
+	if (s->escape_char == ESCAPE_NONE)
+		snprintf(escape, sizeof escape, "none");
+	else
+		escape_name(s->escape_char, escape, sizeof escape);
+	fprintf(f, "session %s\n", session);
+	fprintf(f, "mux %s\n", muxes[s->mux]);
+	fprintf(f, "escapechar %s\n", escape);
+	fprintf(f, "scrollback %s\n", s->scrollback == SCROLLBACK_NATIVE ?
+	    "native" : "multiplexer");
+	fprintf(f, "aliveinterval %d\n", s->alive_interval);
+	fprintf(f, "alivecountmax %d\n", s->alive_count_max);
+	fprintf(f, "connecttimeout %d\n", s->connect_timeout);
+	for (i = 0; i < s->nssh_options; i++)
+		fprintf(f, "sshoption %s\n", s->ssh_options[i]);
 }
