@@ -102,12 +102,24 @@ struct settings {
 #define DEFAULT_NET_SETTLE	100
 #define DEFAULT_CONNECT_TIMEOUT	5
 
+/* What limpet was asked to do instead of a session. */
+enum action {
+	ACTION_SESSION,		/* the interactive session */
+	ACTION_SHOW_CONFIG,	/* -G: print the settings for the host */
+	ACTION_LIST,		/* --list: the sessions on the host */
+	ACTION_KILL		/* --kill: end one session on the host */
+};
+
 /* What the command line said. */
 struct options {
 	struct settings	 cli;		/* settings given as long options */
 	char		*config_file;	/* --config, NULL for the default */
+	char		*log_file;	/* --log, NULL for none */
+	int		 debug;		/* --debug */
 	int		 help;
 	int		 version;
+	enum action	 action;
+	char		*kill_session;	/* --kill HOST SESSION */
 	char		*destination;	/* [user@]host or ssh://..., as typed */
 	char		*host;		/* host part, for Host and %h */
 	char		**ssh_args;	/* ssh's options, in order */
@@ -263,9 +275,12 @@ char	*xstrdup(const char *);
 int	 xasprintf(char **, const char *, ...) printflike(2, 3);
 
 /* client/log.c */
-void	 log_open(const char *);
+int	 log_open(const char *);
 void	 log_close(void);
+void	 log_set_verbose(int);
+int	 log_is_verbose(void);
 void	 log_debug(const char *, ...) printflike(1, 2);
+void	 log_verbose(const char *, ...) printflike(1, 2);
 dead void fatal(const char *, ...) printflike(1, 2);
 dead void fatalx(const char *, ...) printflike(1, 2);
 void	 log_set_cleanup(void (*)(void));
@@ -290,6 +305,7 @@ int	 session_expand(const char *, const char *, char *, size_t, char *,
 int	 config_default_path(char *, size_t);
 int	 config_load(const char *, int, const char *, struct settings *, char *,
 	     size_t);
+void	 settings_print(FILE *, const struct settings *, const char *);
 
 /* client/escape.c */
 void	 escape_init(struct escape *, int);
@@ -337,19 +353,29 @@ int	 probe_lookup(const char *, const char *, struct probe_target *);
 int	 probe_start(const struct probe_target *, int);
 int	 probe_result(int);
 
+/* client/sessions.c */
+int	 sessions_print(const char *, const char *, FILE *, FILE *);
+int	 sessions_list(const struct options *, const struct settings *);
+int	 sessions_kill(const struct options *, const struct settings *);
+
 /* client/client.c */
 int	 client_main(struct options *, struct settings *, const char *);
 
 /* pty/spawn.c */
 char	**ssh_build_argv(const struct options *, const struct settings *,
 	     const char *, int);
+char	**ssh_build_command_argv(const struct options *,
+	     const struct settings *, const char *);
 void	 ssh_free_argv(char **);
 int	 ssh_spawn(char *const *, const struct winsize *, struct ssh_proc *);
 void	 ssh_close(struct ssh_proc *);
 int	 spawn_capture(char *const *, char *, size_t);
+int	 spawn_command(char *const *, char *, size_t);
 
 /* reattach/remote.c */
 char	*remote_command(enum mux, const char *);
+char	*remote_list_command(void);
+char	*remote_kill_command(enum mux, const char *);
 
 /* reattach/classify.c */
 enum line_kind classify_line(const char *);

@@ -105,6 +105,7 @@ static int	 config_number(struct config_file *,
 static int	 config_ssh_option(struct config_file *, char *, char **);
 static int	 config_line(struct config_file *, char *, const char *, int *,
 		     struct settings *);
+static void	 settings_print_duration(FILE *, const char *, int);
 
 void
 settings_init(struct settings *s)
@@ -565,6 +566,8 @@ config_host_line(struct config_file *cf, char *cursor, const char *host,
 	if (n == 0)
 		return (config_error(cf, "Host needs at least one pattern"));
 	*active = positive && !negative;
+	log_verbose("%s:%lu: Host line %s %s", cf->path, cf->line,
+	    *active ? "applies to" : "does not apply to", host);
 	return (0);
 }
 
@@ -809,8 +812,10 @@ config_load(const char *path, int must_exist, const char *host,
 	cf.errlen = errlen;
 
 	if ((cf.f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT && !must_exist)
+		if (errno == ENOENT && !must_exist) {
+			log_verbose("no config file %s", path);
 			return (0);
+		}
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
@@ -820,6 +825,7 @@ config_load(const char *path, int must_exist, const char *host,
 		return (-1);
 	}
 
+	log_verbose("reading config file %s for host %s", path, host);
 	while ((r = config_read_line(&cf, buf, &len)) == 1) {
 		line = buf;
 		/* Editors on some systems start a UTF-8 file with a BOM. */
@@ -832,4 +838,52 @@ config_load(const char *path, int must_exist, const char *host,
 	}
 	fclose(cf.f);
 	return (r == -1 ? -1 : 0);
+}
+
+/* A duration the way the config file takes it: seconds, or off. */
+static void
+settings_print_duration(FILE *f, const char *keyword, int ms)
+{
+	if (ms <= 0)
+		fprintf(f, "%s off\n", keyword);
+	else if (ms % 1000 == 0)
+		fprintf(f, "%s %d\n", keyword, ms / 1000);
+	else if (ms % 100 == 0)
+		fprintf(f, "%s %d.%d\n", keyword, ms / 1000, (ms % 1000) / 100);
+	else
+		fprintf(f, "%s %dms\n", keyword, ms);
+}
+
+/*
+ * Print the settings as "keyword value" lines, keywords in lower case, the
+ * way ssh -G prints its own, with the session name as it will be used.
+ */
+void
+settings_print(FILE *f, const struct settings *s, const char *session)
+{
+	static const char	*muxes[] = { "auto", "tmux", "screen", "none" };
+	char			 escape[8];
+	size_t			 i;
+
+	if (s->escape_char == ESCAPE_NONE)
+		snprintf(escape, sizeof escape, "none");
+	else
+		escape_name(s->escape_char, escape, sizeof escape);
+	fprintf(f, "session %s\n", session);
+	fprintf(f, "mux %s\n", muxes[s->mux]);
+	fprintf(f, "escapechar %s\n", escape);
+	fprintf(f, "scrollback %s\n", s->scrollback == SCROLLBACK_NATIVE ?
+	    "native" : "multiplexer");
+	fprintf(f, "aliveinterval %d\n", s->alive_interval);
+	if (s->alive_count_max == ALIVE_COUNT_AUTO)
+		fprintf(f, "alivecountmax auto\n");
+	else
+		fprintf(f, "alivecountmax %d\n", s->alive_count_max);
+	fprintf(f, "connecttimeout %d\n", s->connect_timeout);
+	settings_print_duration(f, "stalltimeout", s->stall_timeout);
+	settings_print_duration(f, "echotimeout", s->echo_timeout);
+	settings_print_duration(f, "probeinterval", s->probe_interval);
+	settings_print_duration(f, "networksettle", s->net_settle);
+	for (i = 0; i < s->nssh_options; i++)
+		fprintf(f, "sshoption %s\n", s->ssh_options[i]);
 }

@@ -30,25 +30,37 @@
 
 /*
  * No log file unless one is asked for. The log never holds what the user
- * typed: callers log events and lengths, never input bytes.
+ * typed: callers log events and lengths, never input bytes. log_debug
+ * records what limpet did; log_verbose adds the detail --debug asks for
+ * (how the config file was read, terminal capabilities, and the like).
  */
 static FILE	*log_file;
+static int	 log_verbose_on;
 static void	(*log_cleanup)(void);
 
-void
+/*
+ * Open the log for appending. A symbolic link is refused, so a link
+ * planted at a predictable path cannot make limpet write elsewhere.
+ * Returns -1 with errno set on failure.
+ */
+int
 log_open(const char *path)
 {
-	int	fd;
+	int	fd, saved_errno;
 
-	fd = open(path, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC|O_NOFOLLOW, 0600);
+	fd = open(path, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC|O_NOFOLLOW|
+	    O_NOCTTY, 0600);
 	if (fd == -1)
-		fatal("can't open log file %s", path);
+		return (-1);
 	/* An existing file keeps its mode from open(); make it private. */
-	if (fchmod(fd, 0600) == -1)
-		fatal("can't make log file %s private", path);
-	if ((log_file = fdopen(fd, "a")) == NULL)
-		fatal("fdopen %s", path);
+	if (fchmod(fd, 0600) == -1 || (log_file = fdopen(fd, "a")) == NULL) {
+		saved_errno = errno;
+		close(fd);
+		errno = saved_errno;
+		return (-1);
+	}
 	setvbuf(log_file, NULL, _IOLBF, 0);
+	return (0);
 }
 
 void
@@ -57,6 +69,19 @@ log_close(void)
 	if (log_file != NULL)
 		fclose(log_file);
 	log_file = NULL;
+}
+
+void
+log_set_verbose(int on)
+{
+	log_verbose_on = on;
+}
+
+/* Whether detail is wanted, so callers can skip work to produce it. */
+int
+log_is_verbose(void)
+{
+	return (log_file != NULL && log_verbose_on);
 }
 
 void
@@ -88,6 +113,18 @@ log_debug(const char *fmt, ...)
 {
 	va_list	ap;
 
+	va_start(ap, fmt);
+	log_vwrite(fmt, ap);
+	va_end(ap);
+}
+
+void
+log_verbose(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (!log_verbose_on)
+		return;
 	va_start(ap, fmt);
 	log_vwrite(fmt, ap);
 	va_end(ap);

@@ -27,6 +27,11 @@
  * cursor, so it never scrolls into the terminal's history and the screen
  * below it is whole again once the multiplexer redraws. Capabilities come
  * from terminfo; a terminal without cursor addressing gets no notice line.
+ *
+ * The text is in reverse video so it stands apart from the session below.
+ * Reverse video is not a colour, but people who set NO_COLOR ask for output
+ * without styling, and the notice reads the same without it ("limpet:"
+ * starts it), so with NO_COLOR set to anything but "" it is plain text.
  */
 
 static int	 notice_ok;
@@ -45,17 +50,29 @@ notice_cap(const char *name)
 void
 notice_init(int fd)
 {
-	int	err;
+	const char	*no_color;
+	int		 err;
 
-	if (setupterm(NULL, fd, &err) != OK)
+	notice_ok = 0;
+	if (setupterm(NULL, fd, &err) != OK) {
+		log_verbose("no terminfo entry for this terminal: no notice "
+		    "line");
 		return;
+	}
 	cap_sc = notice_cap("sc");
 	cap_rc = notice_cap("rc");
 	cap_cup = notice_cap("cup");
 	cap_rev = notice_cap("rev");
+	if ((no_color = getenv("NO_COLOR")) != NULL && *no_color != '\0')
+		cap_rev = NULL;
 	cap_sgr0 = notice_cap("sgr0");
 	cap_el = notice_cap("el");
 	notice_ok = (cap_sc != NULL && cap_rc != NULL && cap_cup != NULL);
+	log_verbose("notice line: %s; sc %s, rc %s, cup %s, rev %s, sgr0 %s, "
+	    "el %s", notice_ok ? "drawn" : "not drawn",
+	    cap_sc != NULL ? "yes" : "no", cap_rc != NULL ? "yes" : "no",
+	    cap_cup != NULL ? "yes" : "no", cap_rev != NULL ? "yes" : "no",
+	    cap_sgr0 != NULL ? "yes" : "no", cap_el != NULL ? "yes" : "no");
 }
 
 static size_t

@@ -43,6 +43,10 @@ enum long_option {
 	LONG_ALIVE_COUNT_MAX,
 	LONG_CONNECT_TIMEOUT,
 	LONG_SSH_OPTION,
+	LONG_LIST,
+	LONG_KILL,
+	LONG_LOG,
+	LONG_DEBUG,
 	LONG_HELP,
 	LONG_VERSION
 };
@@ -74,6 +78,14 @@ static const struct long_option_entry {
 	  "seconds allowed to connect (1-3600)", 1, 3600 },
 	{ "ssh-option", LONG_SSH_OPTION, "KEYWORD=VALUE",
 	  "pass -o KEYWORD=VALUE to ssh (repeatable)", 0, 0 },
+	{ "list", LONG_LIST, NULL,
+	  "list the tmux and screen sessions on the host", 0, 0 },
+	{ "kill", LONG_KILL, NULL,
+	  "end a session: limpet --kill HOST SESSION", 0, 0 },
+	{ "log", LONG_LOG, "FILE",
+	  "append a timestamped log to FILE (mode 0600)", 0, 0 },
+	{ "debug", LONG_DEBUG, NULL,
+	  "log in more detail (else to limpet-PID.log)", 0, 0 },
 	{ "help", LONG_HELP, NULL, "show this help and exit", 0, 0 },
 	{ "version", LONG_VERSION, NULL, "show the version and exit", 0, 0 }
 };
@@ -84,6 +96,7 @@ static const char *no_remote_command = "limpet opens an interactive "
 
 static int	 options_error(char *, size_t, const char *, ...)
 		     printflike(3, 4);
+static int	 options_action(struct options *, enum action, char *, size_t);
 static void	 options_add_ssh_arg(struct options *, const char *);
 static int	 options_number(const char *, const char *, int, int, int *,
 		     char *, size_t);
@@ -106,6 +119,18 @@ options_error(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return (-1);
+}
+
+/* -G, --list and --kill each replace the session; only one may be given. */
+static int
+options_action(struct options *o, enum action action, char *err,
+    size_t errlen)
+{
+	if (o->action != ACTION_SESSION && o->action != action)
+		return (options_error(err, errlen, "-G, --list and --kill "
+		    "cannot be combined"));
+	o->action = action;
+	return (0);
 }
 
 static void
@@ -234,6 +259,17 @@ options_long(struct options *o, int argc, char **argv, int *i, char *err,
 			    value));
 		settings_add_ssh_option(&o->cli, value);
 		break;
+	case LONG_LIST:
+		return (options_action(o, ACTION_LIST, err, errlen));
+	case LONG_KILL:
+		return (options_action(o, ACTION_KILL, err, errlen));
+	case LONG_LOG:
+		free(o->log_file);
+		o->log_file = xstrdup(value);
+		break;
+	case LONG_DEBUG:
+		o->debug = 1;
+		break;
 	case LONG_HELP:
 		o->help = 1;
 		break;
@@ -256,8 +292,6 @@ options_refusal(int c)
 	case 'W':
 	case 's':
 		return ("limpet needs an interactive terminal session");
-	case 'G':
-		return ("use ssh -G directly");
 	case 'V':
 		return ("use ssh -V directly");
 	case 'Q':
@@ -298,6 +332,13 @@ options_short(struct options *o, int argc, char **argv, int *i, char *err,
 		if ((why = options_refusal(c)) != NULL)
 			return (options_error(err, errlen, "option -%c is not "
 			    "supported: %s", c, why));
+		/* Like ssh -G, but for limpet's own settings. */
+		if (c == 'G') {
+			if (options_action(o, ACTION_SHOW_CONFIG, err,
+			    errlen) != 0)
+				return (-1);
+			continue;
+		}
 
 		flag[0] = '-';
 		flag[1] = c;
@@ -429,17 +470,39 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 				goto fail;
 			continue;
 		}
+		/* After --kill, one more word names the session. */
 		if (o->destination != NULL) {
-			options_error(err, errlen, "%s", no_remote_command);
-			goto fail;
+			if (o->action != ACTION_KILL ||
+			    o->kill_session != NULL) {
+				options_error(err, errlen, "%s",
+				    no_remote_command);
+				goto fail;
+			}
+			o->kill_session = xstrdup(arg);
+			continue;
 		}
 		if (options_destination(o, arg, err, errlen) != 0)
 			goto fail;
 	}
 
-	if (o->destination == NULL && !o->help && !o->version) {
+	if (o->help || o->version)
+		return (0);
+	if (o->destination == NULL) {
 		options_error(err, errlen, "no destination given");
 		goto fail;
+	}
+	if (o->action == ACTION_KILL) {
+		if (o->kill_session == NULL) {
+			options_error(err, errlen, "--kill needs a host and a "
+			    "session: limpet --kill HOST SESSION");
+			goto fail;
+		}
+		if (!session_name_valid(o->kill_session)) {
+			options_error(err, errlen, "invalid session name "
+			    "\"%s\": use 1-%d letters, digits, '_' or '-'",
+			    o->kill_session, SESSION_NAME_MAX);
+			goto fail;
+		}
 	}
 	return (0);
 
@@ -456,6 +519,8 @@ options_free(struct options *o)
 
 	settings_free(&o->cli);
 	free(o->config_file);
+	free(o->log_file);
+	free(o->kill_session);
 	free(o->destination);
 	free(o->host);
 	for (i = 0; i < o->nssh_args; i++)
@@ -473,7 +538,10 @@ usage(FILE *f)
 	size_t				 i;
 
 	fprintf(f, "usage: limpet [limpet options] [ssh options] "
-	    "destination\n\nlimpet options:\n");
+	    "destination\n"
+	    "       limpet -G | --list [options] destination\n"
+	    "       limpet --kill [options] destination session\n"
+	    "\nlimpet options:\n");
 	for (i = 0; i < NLONG_OPTIONS; i++) {
 		lo = &long_options[i];
 		if (lo->arg != NULL)
@@ -486,7 +554,9 @@ usage(FILE *f)
 		else
 			fprintf(f, "  %-28s  %s\n", left, lo->help);
 	}
+	fprintf(f, "\n  %-28s  %s\n", "-G",
+	    "print limpet's settings for the host and exit");
 	fprintf(f, "\nEvery other option is passed to ssh (see ssh(1)); "
-	    "-T -N -n -f -W -s -G -V -Q\n-M -S -O -E are refused, -t and "
+	    "-T -N -n -f -W -s -V -Q -M\n-S -O -E are refused, -t and "
 	    "-q are ignored and -e sets limpet's escape.\n");
 }

@@ -52,6 +52,9 @@ static void	 argv_add(char ***, size_t *, const char *);
 static void	 argv_add_option(char ***, size_t *, const char *, int);
 static void	 spawn_close_from(int);
 static void	 spawn_child_reset(void);
+static char	**ssh_argv(const struct options *, const struct settings *,
+		     const char *, const char *const *, size_t, int, int);
+static int	 spawn_collect(char *const *, char *, size_t, int);
 
 static void
 argv_add(char ***argv, size_t *argc, const char *s)
@@ -95,6 +98,34 @@ ssh_build_argv(const struct options *o, const struct settings *s,
 		"RequestTTY=force", "RemoteCommand=none", "SessionType=default",
 		"ForkAfterAuthentication=no", "StdinNull=no", "LogLevel=INFO"
 	};
+
+	return (ssh_argv(o, s, remote, forced, sizeof forced /
+	    sizeof forced[0], 1, batch));
+}
+
+/*
+ * The ssh command line for a one-off remote command (--list, --kill): the
+ * user's options and limpet's settings as for a session, but no terminal.
+ */
+char **
+ssh_build_command_argv(const struct options *o, const struct settings *s,
+    const char *remote)
+{
+	static const char *forced[] = {
+		"ControlMaster=no", "ControlPath=none", "EscapeChar=none",
+		"RequestTTY=no", "RemoteCommand=none", "SessionType=default",
+		"ForkAfterAuthentication=no", "StdinNull=no"
+	};
+
+	return (ssh_argv(o, s, remote, forced, sizeof forced /
+	    sizeof forced[0], 0, 0));
+}
+
+static char **
+ssh_argv(const struct options *o, const struct settings *s,
+    const char *remote, const char *const *forced, size_t nforced, int tty,
+    int batch)
+{
 	char		**argv = NULL;
 	const char	 *program;
 	size_t		  argc = 0, i;
@@ -103,8 +134,9 @@ ssh_build_argv(const struct options *o, const struct settings *s,
 	if ((program = getenv("LIMPET_SSH")) == NULL || *program == '\0')
 		program = "ssh";
 	argv_add(&argv, &argc, program);
-	argv_add(&argv, &argc, "-t");
-	for (i = 0; i < sizeof forced / sizeof forced[0]; i++) {
+	if (tty)
+		argv_add(&argv, &argc, "-t");
+	for (i = 0; i < nforced; i++) {
 		argv_add(&argv, &argc, "-o");
 		argv_add(&argv, &argc, forced[i]);
 	}
@@ -261,6 +293,23 @@ ssh_close(struct ssh_proc *proc)
 int
 spawn_capture(char *const *argv, char *out, size_t len)
 {
+	return (spawn_collect(argv, out, len, 1));
+}
+
+/*
+ * Run argv with the user's terminal as its input and error output, so it
+ * can ask for a password and say what went wrong, and collect what it
+ * prints as spawn_capture does.
+ */
+int
+spawn_command(char *const *argv, char *out, size_t len)
+{
+	return (spawn_collect(argv, out, len, 0));
+}
+
+static int
+spawn_collect(char *const *argv, char *out, size_t len, int quiet)
+{
 	sigset_t	 all, old;
 	size_t		 used = 0;
 	ssize_t		 n;
@@ -273,13 +322,20 @@ spawn_capture(char *const *argv, char *out, size_t len)
 	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
 	if (pid == 0) {
-		devnull = open("/dev/null", O_RDWR);
-		if (devnull == -1 || dup2(devnull, STDIN_FILENO) == -1 ||
-		    dup2(fds[1], STDOUT_FILENO) == -1 ||
-		    dup2(devnull, STDERR_FILENO) == -1)
+		if (dup2(fds[1], STDOUT_FILENO) == -1)
 			_exit(127);
+		if (quiet) {
+			devnull = open("/dev/null", O_RDWR);
+			if (devnull == -1 ||
+			    dup2(devnull, STDIN_FILENO) == -1 ||
+			    dup2(devnull, STDERR_FILENO) == -1)
+				_exit(127);
+		}
 		spawn_child_reset();
 		execvp(argv[0], argv);
+		if (!quiet)
+			dprintf(STDERR_FILENO, "limpet: can't run %s: %s\n",
+			    argv[0], strerror(errno));
 		_exit(127);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -37,6 +37,7 @@
 #define REMOTE_NOT_FOUND	127
 
 static char	*remote_tmux(const char *);
+static char	*remote_screen_find(const char *);
 static char	*remote_screen(const char *);
 static char	*remote_use(const char *, const char *, int);
 static char	*remote_wrap(const char *);
@@ -79,7 +80,7 @@ remote_tmux(const char *name)
  *   -D -R -S and let screen say what is wrong.
  */
 static char *
-remote_screen(const char *name)
+remote_screen_find(const char *name)
 {
 	char	*s;
 
@@ -87,12 +88,24 @@ remote_screen(const char *name)
 	    "limpet_find() { screen -ls 2>/dev/null | while read -r w r; do "
 	    "case $w in [0-9]*.%s) case $r in *Dead*) ;; *) "
 	    "if [ \"${w#*.}\" = %s ]; then echo \"$w\"; fi;; esac;; esac; "
-	    "done | tail -n 1; }; "
+	    "done | tail -n 1; }",
+	    name, name);
+	return (s);
+}
+
+static char *
+remote_screen(const char *name)
+{
+	char	*find, *s;
+
+	find = remote_screen_find(name);
+	xasprintf(&s, "%s; "
 	    "s=$(limpet_find); "
 	    "if [ -z \"$s\" ]; then screen -dmS %s; s=$(limpet_find); fi; "
 	    "if [ -n \"$s\" ]; then exec screen -D -r \"$s\"; fi; "
 	    "exec screen -D -R -S %s",
-	    name, name, name, name);
+	    find, name, name);
+	free(find);
 	return (s);
 }
 
@@ -161,6 +174,65 @@ remote_command(enum mux mux, const char *name)
 	free(screen);
 	free(tmux);
 
+	cmd = remote_wrap(script);
+	free(script);
+	return (cmd);
+}
+
+/*
+ * The command for --list: every line it prints starts with "limpet-list"
+ * so that whatever a login shell's startup files print is told apart.
+ * "tmux" and "screen" say the multiplexer is installed; each session is
+ * "tmux-session CLIENTS NAME" (NAME last, as tmux allows blanks in it) or
+ * "screen-session PID.NAME STATE..." as screen -ls shows it; "end" says
+ * the whole script ran.
+ */
+char *
+remote_list_command(void)
+{
+	return (remote_wrap(
+	    "if command -v tmux >/dev/null 2>&1; then "
+	    "echo limpet-list tmux; "
+	    "tmux list-sessions -F "
+	    "\"limpet-list tmux-session #{session_attached} #{session_name}\" "
+	    "2>/dev/null; fi; "
+	    "if command -v screen >/dev/null 2>&1; then "
+	    "echo limpet-list screen; "
+	    "screen -ls 2>/dev/null | while read -r w r; do "
+	    "case $w in [0-9]*.?*) echo \"limpet-list screen-session $w $r\";; "
+	    "esac; done; fi; "
+	    "echo limpet-list end"));
+}
+
+/*
+ * The command for --kill: end the session NAME, in tmux first unless
+ * screen was asked for, matching the name exactly in both (tmux's "="
+ * prefix, screen's full PID.NAME). Exits 1 with a message when there is
+ * no such session.
+ */
+char *
+remote_kill_command(enum mux mux, const char *name)
+{
+	char	*find, *script, *cmd, *tmux = NULL, *screen = NULL;
+
+	find = remote_screen_find(name);
+	if (mux != MUX_SCREEN) {
+		xasprintf(&tmux, "if command -v tmux >/dev/null 2>&1 && "
+		    "tmux has-session -t =%s 2>/dev/null; then "
+		    "exec tmux kill-session -t =%s; fi; ", name, name);
+	}
+	if (mux != MUX_TMUX) {
+		screen = xstrdup("if command -v screen >/dev/null 2>&1; then "
+		    "s=$(limpet_find); if [ -n \"$s\" ]; then "
+		    "exec screen -S \"$s\" -X quit; fi; fi; ");
+	}
+	xasprintf(&script, "%s; %s%s"
+	    "echo \"limpet: no session %s on this host\" >&2; exit 1",
+	    find, tmux != NULL ? tmux : "", screen != NULL ? screen : "",
+	    name);
+	free(screen);
+	free(tmux);
+	free(find);
 	cmd = remote_wrap(script);
 	free(script);
 	return (cmd);

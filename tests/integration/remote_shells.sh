@@ -97,8 +97,14 @@ fi
 
 # run SHELL PATHDIR MODE SESSION [CREATE]: as sshd would, in a clean
 # environment; sets rc, and leaves the fakes' log, stdout and stderr.
+# MODE "list" runs --list's command, "kill-MUX" --kill's.
 run() {
-	cmd=$("$REMOTECMD" "$3" "$4") || { rc=99; return; }
+	case $3 in
+	list) cmd=$("$REMOTECMD" list) || { rc=99; return; } ;;
+	kill-*) cmd=$("$REMOTECMD" kill "${3#kill-}" "$4") ||
+	    { rc=99; return; } ;;
+	*) cmd=$("$REMOTECMD" "$3" "$4") || { rc=99; return; } ;;
+	esac
 	: >"$LOG"
 	$TIMEOUT env -i HOME="$TMP/home" PATH="$TMP/$2" SHELL="$1" \
 	    TERM=dumb FAKE_LOG="$LOG" FAKE_LS="$LS" FAKE_CREATE="${5:-yes}" \
@@ -199,6 +205,34 @@ for name in bash dash zsh fish tcsh; do
 	check "$name screen missing: message" "$(cat "$ERR")" \
 	    "limpet: screen is not installed on this host"
 	check "$name screen missing: nothing run" "$(log)" ""
+
+	# --list: both asked, screen's lines passed on, the end marked.
+	printf '\t12345.name_1\t(01/02/26 10:00:00)\t(Detached)\n' >"$LS"
+	printf '\t66.other\t(Attached)\n' >>"$LS"
+	run "$sh" both list x
+	check "$name list: status" "$rc" 0
+	check "$name list: argv" "$(log)" \
+	    "tmux list-sessions -F limpet-list tmux-session #{session_attached} #{session_name}|screen -ls|"
+	check "$name list: output" "$(tr '\t\n' ' |' <"$OUT")" \
+	    "limpet-list tmux|limpet-list screen|limpet-list screen-session 12345.name_1 (01/02/26 10:00:00) (Detached)|limpet-list screen-session 66.other (Attached)|limpet-list end|"
+	run "$sh" neither list x
+	check "$name list neither: output" "$(cat "$OUT")" "limpet-list end"
+
+	# --kill: tmux's session when tmux has it, else screen's exact one.
+	run "$sh" both kill-auto name_1
+	check "$name kill tmux: status" "$rc" 0
+	check "$name kill tmux: argv" "$(log)" \
+	    "tmux has-session -t =name_1|tmux kill-session -t =name_1|"
+	printf '\t999.name_1x\t(Detached)\n' >"$LS"
+	printf '\t12345.name_1\t(Detached)\n' >>"$LS"
+	run "$sh" screen kill-auto name_1
+	check "$name kill screen: argv" "$(log)" \
+	    "screen -ls|screen -S 12345.name_1 -X quit|"
+	: >"$LS"
+	run "$sh" screen kill-screen name_1
+	check "$name kill missing: status" "$rc" 1
+	check "$name kill missing: message" "$(cat "$ERR")" \
+	    "limpet: no session name_1 on this host"
 done
 
 if [ "$shells" -eq 0 ]; then

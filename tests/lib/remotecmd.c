@@ -17,7 +17,8 @@
 /*
  * remotecmd MUX SESSION: print the remote command limpet would give ssh,
  * without a trailing newline, so shell tests can run it under each
- * login shell exactly as sshd would.
+ * login shell exactly as sshd would. "remotecmd list" and "remotecmd kill
+ * MUX SESSION" print the commands of --list and --kill.
  */
 
 #include <stdio.h>
@@ -41,22 +42,35 @@ main(int argc, char **argv)
 {
 	size_t	 i;
 	char	*cmd;
+	int	 kill = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: remotecmd auto|tmux|screen|none "
-		    "session\n");
-		return (64);
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		cmd = remote_list_command();
+	else {
+		if (argc == 4 && strcmp(argv[1], "kill") == 0) {
+			kill = 1;
+			argc--;
+			argv++;
+		}
+		if (argc != 3) {
+			fprintf(stderr, "usage: remotecmd [kill] "
+			    "auto|tmux|screen|none session | list\n");
+			return (64);
+		}
+		for (i = 0; i < sizeof muxes / sizeof muxes[0]; i++) {
+			if (strcmp(argv[1], muxes[i].name) == 0)
+				break;
+		}
+		if (i == sizeof muxes / sizeof muxes[0]) {
+			fprintf(stderr, "remotecmd: unknown mux: %s\n",
+			    argv[1]);
+			return (64);
+		}
+		if (kill)
+			cmd = remote_kill_command(muxes[i].mux, argv[2]);
+		else
+			cmd = remote_command(muxes[i].mux, argv[2]);
 	}
-	for (i = 0; i < sizeof muxes / sizeof muxes[0]; i++) {
-		if (strcmp(argv[1], muxes[i].name) == 0)
-			break;
-	}
-	if (i == sizeof muxes / sizeof muxes[0]) {
-		fprintf(stderr, "remotecmd: unknown mux: %s\n", argv[1]);
-		return (64);
-	}
-
-	cmd = remote_command(muxes[i].mux, argv[2]);
 	if (cmd == NULL) {
 		fprintf(stderr, "remotecmd: no remote command\n");
 		return (1);

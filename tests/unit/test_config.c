@@ -157,6 +157,52 @@ test_settings(void)
 	CHECK(t.nssh_options == 0 && t.ssh_options == NULL);
 }
 
+/* What -G prints: one "keyword value" per line, keywords in lower case. */
+static void
+test_print(void)
+{
+	struct settings	 t;
+	FILE		*f;
+	char		 buf[1024];
+	size_t		 n;
+
+	settings_init(&t);
+	t.mux = MUX_SCREEN;
+	t.escape_char = 1;
+	t.scrollback = SCROLLBACK_MULTIPLEXER;
+	t.alive_interval = 7;
+	settings_add_ssh_option(&t, "User=bob");
+	settings_add_ssh_option(&t, "ProxyJump=j");
+	settings_defaults(&t);
+	if ((f = tmpfile()) == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	settings_print(f, &t, "work-host");
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	CHECK_STR(buf, "session work-host\nmux screen\nescapechar ^A\n"
+	    "scrollback multiplexer\naliveinterval 7\nalivecountmax auto\n"
+	    "connecttimeout 5\nstalltimeout 2\nechotimeout 1.2\n"
+	    "probeinterval 0.1\nnetworksettle 0.1\n"
+	    "sshoption User=bob\nsshoption ProxyJump=j\n");
+
+	rewind(f);
+	settings_free(&t);
+	settings_defaults(&t);
+	t.escape_char = ESCAPE_NONE;
+	settings_print(f, &t, "limpet");
+	fflush(f);
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	CHECK(strncmp(buf, "session limpet\nmux auto\nescapechar none\n"
+	    "scrollback native\naliveinterval 1\n", 71) == 0);
+	fclose(f);
+	settings_free(&t);
+}
+
 static void
 test_words(void)
 {
@@ -769,6 +815,7 @@ main(void)
 	settings_init(&s);
 
 	test_settings();
+	test_print();
 	test_words();
 	test_session_names();
 	test_session_expand();

@@ -40,6 +40,8 @@ static void	 test_long(void);
 static void	 test_long_errors(void);
 static void	 test_destinations(void);
 static void	 test_usage(void);
+static void	 test_actions(void);
+static void	 test_diagnostics(void);
 
 /* Parse "limpet" followed by the arguments, up to a NULL. */
 static int
@@ -200,8 +202,6 @@ test_refused(void)
 	CHECK(parse("-vT", "host", NULL) == -1);
 	CHECK(err_has("-T"));
 
-	CHECK(parse("-G", "host", NULL) == -1);
-	CHECK(err_has("ssh -G"));
 	CHECK(parse("-V", NULL) == -1);
 	CHECK(err_has("ssh -V"));
 	CHECK(parse("-Q", "cipher", NULL) == -1);
@@ -429,7 +429,7 @@ static void
 test_usage(void)
 {
 	FILE	*f;
-	char	 buf[4096];
+	char	 buf[8192];
 	size_t	 n;
 
 	if ((f = tmpfile()) == NULL) {
@@ -452,8 +452,80 @@ test_usage(void)
 	CHECK(strstr(buf, "--connect-timeout") != NULL);
 	CHECK(strstr(buf, "--ssh-option") != NULL);
 	CHECK(strstr(buf, "--help") != NULL);
+	CHECK(strstr(buf, "--list") != NULL);
+	CHECK(strstr(buf, "--kill") != NULL);
+	CHECK(strstr(buf, "--log") != NULL);
+	CHECK(strstr(buf, "--debug") != NULL);
+	CHECK(strstr(buf, "-G ") != NULL);
 	CHECK(strstr(buf, "--version") != NULL);
 	CHECK(strstr(buf, "passed to ssh") != NULL);
+}
+
+/* -G, --list and --kill: each replaces the session, one at a time. */
+static void
+test_actions(void)
+{
+	CHECK(parse("host", NULL) == 0);
+	CHECK(o.action == ACTION_SESSION);
+
+	CHECK(parse("-G", "host", NULL) == 0);
+	CHECK(o.action == ACTION_SHOW_CONFIG);
+	CHECK(o.nssh_args == 0);
+	CHECK(parse("-vGp", "22", "host", NULL) == 0);
+	CHECK(o.action == ACTION_SHOW_CONFIG);
+	CHECK_STR(joined(), "-v|-p|22");
+	CHECK(parse("-G", NULL) == -1);
+	CHECK_STR(err, "no destination given");
+
+	CHECK(parse("--list", "-p", "2222", "host", NULL) == 0);
+	CHECK(o.action == ACTION_LIST);
+	CHECK_STR(joined(), "-p|2222");
+	CHECK(parse("host", "--list", NULL) == 0);
+	CHECK(o.action == ACTION_LIST);
+	CHECK(parse("--list", "host", "ls", NULL) == -1);
+	CHECK(err_has("runs no remote command"));
+
+	CHECK(parse("--kill", "host", "work-1", NULL) == 0);
+	CHECK(o.action == ACTION_KILL);
+	CHECK_STR(o.destination, "host");
+	CHECK_STR(o.kill_session, "work-1");
+	CHECK(parse("-A", "--kill", "bob@host", "-p", "22", "s", NULL) == 0);
+	CHECK_STR(o.host, "host");
+	CHECK_STR(o.kill_session, "s");
+	CHECK_STR(joined(), "-A|-p|22");
+	CHECK(parse("--kill", "host", NULL) == -1);
+	CHECK(err_has("--kill needs a host and a session"));
+	CHECK(parse("--kill", "host", "a;b", NULL) == -1);
+	CHECK(err_has("invalid session name \"a;b\""));
+	CHECK(parse("--kill", "host", "s", "t", NULL) == -1);
+	CHECK(err_has("runs no remote command"));
+	CHECK(o.kill_session == NULL);
+
+	CHECK(parse("-G", "--list", "host", NULL) == -1);
+	CHECK(err_has("cannot be combined"));
+	CHECK(parse("--list", "--kill", "host", "s", NULL) == -1);
+	CHECK(err_has("cannot be combined"));
+	CHECK(parse("--list", "--list", "host", NULL) == 0);
+}
+
+static void
+test_diagnostics(void)
+{
+	CHECK(parse("host", NULL) == 0);
+	CHECK(o.log_file == NULL && o.debug == 0);
+	CHECK(parse("--log", "/tmp/l", "--debug", "host", NULL) == 0);
+	CHECK_STR(o.log_file, "/tmp/l");
+	CHECK(o.debug == 1);
+	CHECK(parse("--log=a", "--log", "b", "host", NULL) == 0);
+	CHECK_STR(o.log_file, "b");
+	CHECK(parse("host", "--log", NULL) == -1);
+	CHECK_STR(err, "option --log needs a value");
+	CHECK(parse("--debug=yes", "host", NULL) == -1);
+
+	/* ssh's -v is ssh's, untouched, however often it is given. */
+	CHECK(parse("-v", "-vv", "host", "-vvv", NULL) == 0);
+	CHECK_STR(joined(), "-v|-v|-v|-v|-v|-v");
+	CHECK(o.debug == 0);
 }
 
 int
@@ -472,6 +544,8 @@ main(void)
 	test_long_errors();
 	test_destinations();
 	test_usage();
+	test_actions();
+	test_diagnostics();
 
 	options_free(&o);
 	return (unit_done());

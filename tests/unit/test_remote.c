@@ -41,7 +41,10 @@ static const char *const warning = "limpet: neither tmux nor screen is "
 static int	 count(const char *, const char *);
 static char	*inner(const char *);
 static int	 sh_syntax_ok(const char *);
+static void	 check_one_shape(char *);
 static void	 check_shape(void);
+static void	 check_list(void);
+static void	 check_kill(void);
 static void	 check_tmux(void);
 static void	 check_screen(void);
 static void	 check_auto(void);
@@ -104,33 +107,42 @@ sh_syntax_ok(const char *script)
  * inside single quotes.
  */
 static void
+check_one_shape(char *cmd)
+{
+	char	*script;
+
+	CHECK(cmd != NULL);
+	if (cmd == NULL)
+		return;
+	CHECK(strncmp(cmd, "exec sh -c '", 12) == 0);
+	CHECK(count(cmd, "'") == 2);
+	CHECK(strchr(cmd, '!') == NULL);
+	CHECK(strchr(cmd, '\\') == NULL);
+	CHECK(strchr(cmd, '\n') == NULL);
+	CHECK(strchr(cmd, '\r') == NULL);
+	CHECK(strchr(cmd, '`') == NULL);
+	script = inner(cmd);
+	CHECK(script != NULL);
+	if (script != NULL) {
+		CHECK(sh_syntax_ok(script));
+		free(script);
+	}
+	free(cmd);
+}
+
+static void
 check_shape(void)
 {
 	size_t	 i, j;
-	char	*cmd, *script;
 
 	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
 		for (j = 0; j < sizeof names / sizeof names[0]; j++) {
-			cmd = remote_command(all[i], names[j]);
-			CHECK(cmd != NULL);
-			if (cmd == NULL)
-				continue;
-			CHECK(strncmp(cmd, "exec sh -c '", 12) == 0);
-			CHECK(count(cmd, "'") == 2);
-			CHECK(strchr(cmd, '!') == NULL);
-			CHECK(strchr(cmd, '\\') == NULL);
-			CHECK(strchr(cmd, '\n') == NULL);
-			CHECK(strchr(cmd, '\r') == NULL);
-			CHECK(strchr(cmd, '`') == NULL);
-			script = inner(cmd);
-			CHECK(script != NULL);
-			if (script != NULL) {
-				CHECK(sh_syntax_ok(script));
-				free(script);
-			}
-			free(cmd);
+			check_one_shape(remote_command(all[i], names[j]));
+			check_one_shape(remote_kill_command(all[i],
+			    names[j]));
 		}
 	}
+	check_one_shape(remote_list_command());
 
 	/* The syntax check itself can fail. */
 	CHECK(!sh_syntax_ok("if true; then"));
@@ -217,10 +229,60 @@ check_none(void)
 	free(cmd);
 }
 
+/* --list asks both multiplexers and marks every line it prints. */
+static void
+check_list(void)
+{
+	char	*cmd;
+
+	cmd = remote_list_command();
+	CHECK(count(cmd, "command -v tmux >/dev/null 2>&1") == 1);
+	CHECK(count(cmd, "command -v screen >/dev/null 2>&1") == 1);
+	CHECK(count(cmd, "tmux list-sessions -F \"limpet-list tmux-session "
+	    "#{session_attached} #{session_name}\"") == 1);
+	CHECK(count(cmd, "screen -ls") == 1);
+	CHECK(count(cmd, "echo limpet-list end") == 1);
+	/* Nothing is started, attached or killed. */
+	CHECK(strstr(cmd, "new-session") == NULL);
+	CHECK(strstr(cmd, "kill") == NULL);
+	CHECK(strstr(cmd, "-dmS") == NULL);
+	free(cmd);
+}
+
+/* --kill matches exactly and only in the multiplexer it is told. */
+static void
+check_kill(void)
+{
+	char	*cmd;
+
+	cmd = remote_kill_command(MUX_AUTO, "foo");
+	CHECK(count(cmd, "tmux has-session -t =foo ") == 1);
+	CHECK(count(cmd, "exec tmux kill-session -t =foo;") == 1);
+	CHECK(count(cmd, "\"${w#*.}\" = foo ]") == 1);
+	CHECK(count(cmd, "exec screen -S \"$s\" -X quit") == 1);
+	CHECK(strstr(cmd, "kill-session") < strstr(cmd, "-X quit"));
+	CHECK(count(cmd, "echo \"limpet: no session foo on this host\" >&2; "
+	    "exit 1'") == 1);
+	CHECK(strstr(cmd, "-dmS") == NULL);
+	free(cmd);
+
+	cmd = remote_kill_command(MUX_TMUX, "foo");
+	CHECK(strstr(cmd, "kill-session -t =foo") != NULL);
+	CHECK(strstr(cmd, "-X quit") == NULL);
+	free(cmd);
+
+	cmd = remote_kill_command(MUX_SCREEN, "foo");
+	CHECK(strstr(cmd, "tmux") == NULL);
+	CHECK(strstr(cmd, "-X quit") != NULL);
+	free(cmd);
+}
+
 int
 main(void)
 {
 	check_shape();
+	check_list();
+	check_kill();
 	check_tmux();
 	check_screen();
 	check_auto();
