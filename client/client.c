@@ -486,10 +486,11 @@ static void
 client_update_notice(struct client *c)
 {
 	struct winsize	 ws;
-	char		 text[512], buf[2048], esc[8], stall[64];
+	char		 text[512], buf[2048], esc[8], stall[64], tail[128];
 	const char	*reason;
 	size_t		 n;
 	long		 secs;
+	int		 room;
 
 	if (!c->down || c->tty_gone)
 		return;
@@ -506,11 +507,29 @@ client_update_notice(struct client *c)
 		snprintf(esc, sizeof esc, "SIGTERM");
 	else
 		escape_name(c->esc.ch, esc, sizeof esc);
-	snprintf(text, sizeof text,
-	    " limpet: %s: %s - reconnecting (attempt %d, %lds) - %s%s to quit",
-	    c->opts->host, reason, c->attempts + 1, secs, esc,
+	/*
+	 * The counts and the way out matter most: on a narrow terminal the
+	 * host goes first, then the end of the reason.
+	 */
+	snprintf(tail, sizeof tail, " - reconnecting (attempt %d, %lds) - %s%s"
+	    " to quit", c->attempts + 1, secs, esc,
 	    c->esc.ch == ESCAPE_NONE ? "" : ".");
 	tty_get_size(&c->tty, &ws);
+	snprintf(text, sizeof text, " limpet: %s: %s%s", c->opts->host, reason,
+	    tail);
+	if (strlen(text) > ws.ws_col) {
+		room = (int)ws.ws_col - (int)strlen(" limpet: ") -
+		    (int)strlen(tail);
+		if (room >= (int)strlen(reason))
+			snprintf(text, sizeof text, " limpet: %s%s", reason,
+			    tail);
+		else if (room > 8)
+			snprintf(text, sizeof text, " limpet: %.*s...%s",
+			    room - 3, reason, tail);
+		else
+			snprintf(text, sizeof text, " limpet: %s%s", reason,
+			    tail);
+	}
 	n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col, text);
 	if (n > 0) {
 		client_to_tty(c, buf, n);
