@@ -64,6 +64,7 @@
 #define TTY_HIGH_WATER		(256 * 1024)	/* stop reading ssh above */
 #define TTY_LOW_WATER		(64 * 1024)	/* and resume below */
 #define PENDING_INPUT_MAX	(64 * 1024)	/* typed while disconnected */
+#define UNANSWERED_MAX		4096		/* typed, no output since */
 #define ERRTEXT_MAX		(16 * 1024)	/* ssh's stderr kept per link */
 #define DRAIN_AFTER_EXIT_MS	200
 #define KILL_GRACE_MS		1000
@@ -128,6 +129,8 @@ struct client {
 	struct modes		 modes;
 	struct evbuffer		*to_tty;
 	struct evbuffer		*pending_input;
+	struct evbuffer		*unanswered;	/* sent, nothing came back */
+	int			 unanswered_lost; /* too much to resend */
 	struct event		*ev_tty_read;
 	struct event		*ev_tty_write;
 	struct event		*ev_retry;
@@ -198,6 +201,7 @@ static void	 client_tty_write_enable(struct client *);
 static void	 client_to_tty(struct client *, const void *, size_t);
 static void	 client_send_input(struct client *, const char *, size_t);
 static void	 client_flush_pending(struct client *);
+static void	 client_resend_unanswered(struct client *);
 static struct conn *client_input_target(struct client *);
 static void	 client_flush_tty(struct client *);
 static void	 client_help(struct client *);
@@ -355,8 +359,10 @@ cb_tty_read(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
- * The connection typed bytes may go to now: the one the user sees, unless
- * it is going away, its socket says the server stopped answering, or a
+ * The connection typed bytes may go to now: the one the user sees, once
+ * it brought output (before, its pty would only echo them back, which
+ * would look like a working link), unless it is going away, its socket
+ * says the server stopped answering, or a
  * speculative one may replace it before it shows that it still works.
  * Otherwise they wait, so nothing typed is lost in a dead link; with a
  * bound, so a cat on the keyboard cannot eat memory.
@@ -367,7 +373,7 @@ client_input_target(struct client *c)
 	struct conn	*conn = c->conn;
 
 	if (conn == NULL || conn->killing || conn->exited || c->stalled ||
-	    (c->spec != NULL && !c->conn_alive))
+	    !conn->established || (c->spec != NULL && !c->conn_alive))
 		return (NULL);
 	return (conn);
 }
@@ -381,6 +387,10 @@ client_send_input(struct client *c, const char *data, size_t len)
 		return;
 	if ((conn = client_input_target(c)) != NULL) {
 		evbuffer_add(conn->to_ssh, data, len);
+		if (evbuffer_get_length(c->unanswered) + len <= UNANSWERED_MAX)
+			evbuffer_add(c->unanswered, data, len);
+		else
+			c->unanswered_lost = 1;
 		event_add(conn->ev_write, NULL);
 		/* Something should come back; if nothing does, suspect. */
 		if (conn->established && c->set->echo_timeout > 0 &&
@@ -396,6 +406,26 @@ client_send_input(struct client *c, const char *data, size_t len)
 	evbuffer_add(c->pending_input, data, len);
 }
 
+/*
+ * The connection the user saw is gone for good. Keys sent into it since
+ * its last output most likely never arrived (any that did would have been
+ * echoed): they go first to the next one. Past a few KiB typed into
+ * silence, which is no longer typing, nothing is resent.
+ */
+static void
+client_resend_unanswered(struct client *c)
+{
+	size_t	len = evbuffer_get_length(c->unanswered);
+
+	if (len > 0 && !c->unanswered_lost) {
+		log_debug("%zu bytes typed into the lost link go to the next",
+		    len);
+		evbuffer_prepend_buffer(c->pending_input, c->unanswered);
+	}
+	evbuffer_drain(c->unanswered, evbuffer_get_length(c->unanswered));
+	c->unanswered_lost = 0;
+}
+
 /* Hand what was typed meanwhile to the connection the user sees. */
 static void
 client_flush_pending(struct client *c)
@@ -404,6 +434,12 @@ client_flush_pending(struct client *c)
 
 	if (conn == NULL || evbuffer_get_length(c->pending_input) == 0)
 		return;
+	if (evbuffer_get_length(c->unanswered) +
+	    evbuffer_get_length(c->pending_input) <= UNANSWERED_MAX)
+		evbuffer_add(c->unanswered, evbuffer_pullup(c->pending_input, -1),
+		    evbuffer_get_length(c->pending_input));
+	else
+		c->unanswered_lost = 1;
 	evbuffer_add_buffer(conn->to_ssh, c->pending_input);
 	event_add(conn->ev_write, NULL);
 }
@@ -731,8 +767,10 @@ conn_promote(struct conn *conn)
 
 	log_debug("speculative connection won after %.3f s",
 	    elapsed_since(&conn->started));
-	if (c->conn != NULL)
+	if (c->conn != NULL) {
 		conn_discard(c->conn);
+		client_resend_unanswered(c);
+	}
 	c->spec = NULL;
 	c->conn = conn;
 	conn->speculative = 0;
@@ -778,8 +816,13 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 
 			event_add(c->ev_stall, &tv);
 		}
+		client_flush_pending(c);
 	}
 	client_set_up(c);
+	if (evbuffer_get_length(c->unanswered) > 0 || c->unanswered_lost) {
+		evbuffer_drain(c->unanswered, evbuffer_get_length(c->unanswered));
+		c->unanswered_lost = 0;
+	}
 	if (!c->conn_alive) {
 		/* The link works after all: what was held can go. */
 		c->conn_alive = 1;
@@ -984,6 +1027,7 @@ conn_done(struct conn *conn)
 	c->conn = NULL;
 	conn_free(conn);
 	event_del(c->ev_echo);
+	client_resend_unanswered(c);
 
 	/* Whatever the remote turned on is undone: it cannot be undone there. */
 	n = modes_reset(&c->modes, buf, sizeof buf);
@@ -1666,6 +1710,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	signal(SIGPIPE, SIG_IGN);
 	c->to_tty = evbuffer_new();
 	c->pending_input = evbuffer_new();
+	c->unanswered = evbuffer_new();
 	c->ev_tty_read = event_new(c->base, c->tty.in, EV_READ|EV_PERSIST,
 	    cb_tty_read, c);
 	c->ev_tty_write = event_new(c->base, c->tty.out, EV_WRITE,
@@ -1678,6 +1723,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->ev_resolve = evtimer_new(c->base, cb_resolve, c);
 	c->ev_probe_timer = evtimer_new(c->base, cb_probe_timer, c);
 	if (c->to_tty == NULL || c->pending_input == NULL ||
+	    c->unanswered == NULL ||
 	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
 	    c->ev_retry == NULL || c->ev_notice == NULL ||
 	    c->ev_echo == NULL || c->ev_stall == NULL ||
@@ -1735,6 +1781,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	event_free(c->ev_probe_timer);
 	evbuffer_free(c->to_tty);
 	evbuffer_free(c->pending_input);
+	evbuffer_free(c->unanswered);
 	event_base_free(c->base);
 	ssh_free_argv(c->argv);
 	ssh_free_argv(c->argv_batch);

@@ -14,10 +14,13 @@ t_remote_wait_clients 1
 pid=$(t_remote_shell_pid before) || t_die "no shell in the session"
 # The old connection is dead for good; new ones get through.
 t_relay orphan >/dev/null || t_die "relay orphan"
-t_term_type "true"
+# Typed into the dead link before anything noticed: not lost, not doubled.
+t_term_type "echo typed-into-dead-\$((6 * 7))"
 t_term_keys Enter
 t_check "a notice appears within 4 s of typing" t_poll 4 t_notice_shown
 t_check "the same shell is back within 10 s" t_same_shell after "$pid" 10
+t_check "what was typed into the dead link ran once on the new one" \
+    t_poll 10 eval '[ "$(t_term_history | grep -c "^typed-into-dead-42")" = 1 ]'
 t_check "the notice is gone" t_poll 5 eval '! t_notice_shown'
 t_check "the notice never entered the terminal's history" \
     eval '[ "$(t_term_history | head -n -30 | grep -c reconnecting)" = 0 ]'
