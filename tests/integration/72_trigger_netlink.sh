@@ -5,20 +5,8 @@
 # Needs root: the whole test runs in a network namespace of its own, where
 # an address is added to one end of a veth pair.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
-if [ -z "${LIMPET_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-	    ! command -v ip >/dev/null; then
-		echo "SKIP: needs root, unshare and ip"
-		exit 77
-	fi
-	LIMPET_IN_NETNS=1 exec unshare -n bash "$0" "$@"
-fi
-ip link set lo up || { echo "SKIP: cannot bring up lo"; exit 77; }
-ip link add limpet0 type veth peer name limpet1 2>/dev/null ||
-    { echo "SKIP: no veth interfaces here"; exit 77; }
-ip link set limpet0 up
-ip link set limpet1 up
 . "${TESTLIB:-$(dirname "$0")/../lib}/testlib.sh"
+t_netns_own "$0" "$@"
 t_init trigger_netlink
 t_sshd_start
 t_relay_start

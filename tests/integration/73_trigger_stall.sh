@@ -8,20 +8,10 @@
 # also listens on a non-loopback address and nft drops the packets (the
 # table goes away with the namespace).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
-if [ -z "${LIMPET_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-	    ! command -v ip >/dev/null || ! command -v nft >/dev/null; then
-		echo "SKIP: needs root, unshare, ip and nft"
-		exit 77
-	fi
-	LIMPET_IN_NETNS=1 exec unshare -n bash "$0" "$@"
-fi
-ip link set lo up || { echo "SKIP: cannot bring up lo"; exit 77; }
-ip link add limpet0 type veth peer name limpet1 2>/dev/null ||
-    { echo "SKIP: no veth interfaces here"; exit 77; }
-ip link set limpet0 up
-ip addr add 192.0.2.1/32 dev limpet0 || { echo "SKIP: ip addr"; exit 77; }
 . "${TESTLIB:-$(dirname "$0")/../lib}/testlib.sh"
+command -v nft >/dev/null || { echo "SKIP: needs nft"; exit 77; }
+t_netns_own "$0" "$@"
+ip addr add 192.0.2.1/32 dev limpet0 || { echo "SKIP: ip addr"; exit 77; }
 t_init trigger_stall
 t_sshd_start
 echo "ListenAddress 192.0.2.1" >>"$T/sshd_config"

@@ -407,6 +407,32 @@ t_term_resize() { t_outer resize-window -t term: -x "$1" -y "$2"; }
 # fixes up nor saves the tty modes the way bash's readline does.
 t_term_run_shell() { t_term_start env PS1='$ ' dash -i; }
 
+# ---- a network of the test's own --------------------------------------------
+
+# t_netns_own SCRIPT [ARGS...]: run the calling test again in a network
+# namespace of its own, with lo up and a veth pair limpet0/limpet1 up, so it
+# may change addresses and drop packets without touching the machine's
+# network. Skips (exit 77) without root, unshare or ip; the namespace and
+# everything in it go away with the test.
+t_netns_own()
+{
+	local script=$1
+	shift
+	if [ -z "${LIMPET_IN_NETNS:-}" ]; then
+		if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
+		    ! command -v ip >/dev/null; then
+			echo "SKIP: needs root, unshare and ip"
+			exit 77
+		fi
+		LIMPET_IN_NETNS=1 exec unshare -n bash "$script" "$@"
+	fi
+	ip link set lo up || { echo "SKIP: cannot bring up lo"; exit 77; }
+	ip link add limpet0 type veth peer name limpet1 2>/dev/null ||
+	    { echo "SKIP: no veth interfaces here"; exit 77; }
+	ip link set limpet0 up
+	ip link set limpet1 up
+}
+
 # ---- the "remote" side -----------------------------------------------------
 
 # $TMUX and $STY would point these at the caller's own servers (the demo may
