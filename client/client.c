@@ -273,13 +273,36 @@ evtimer_add_ms(struct event *ev, long ms)
 
 /* --- the user's terminal ------------------------------------------------ */
 
+/*
+ * Write to fd at once when nothing is queued before it, and queue only
+ * what it would not take: the common case costs one write(), no copy and
+ * no trip through the event loop. Returns 1 when something was queued, so
+ * the caller watches for the fd to become writable. An error other than
+ * EAGAIN is left for that write callback to see again and handle.
+ */
+static int
+relay_write(int fd, struct evbuffer *queue, const void *data, size_t len)
+{
+	ssize_t	n = 0;
+
+	if (evbuffer_get_length(queue) == 0) {
+		n = write(fd, data, len);
+		if (n == -1)
+			n = 0;
+	}
+	if ((size_t)n == len)
+		return (0);
+	evbuffer_add(queue, (const char *)data + n, len - (size_t)n);
+	return (1);
+}
+
 static void
 client_to_tty(struct client *c, const void *data, size_t len)
 {
 	if (c->tty_gone || len == 0)
 		return;
-	evbuffer_add(c->to_tty, data, len);
-	client_tty_write_enable(c);
+	if (relay_write(c->tty.out, c->to_tty, data, len))
+		client_tty_write_enable(c);
 }
 
 static void
@@ -386,12 +409,12 @@ client_send_input(struct client *c, const char *data, size_t len)
 	if (len == 0)
 		return;
 	if ((conn = client_input_target(c)) != NULL) {
-		evbuffer_add(conn->to_ssh, data, len);
 		if (evbuffer_get_length(c->unanswered) + len <= UNANSWERED_MAX)
 			evbuffer_add(c->unanswered, data, len);
 		else
 			c->unanswered_lost = 1;
-		event_add(conn->ev_write, NULL);
+		if (relay_write(conn->proc.master, conn->to_ssh, data, len))
+			event_add(conn->ev_write, NULL);
 		/* Something should come back; if nothing does, suspect. */
 		if (conn->established && c->set->echo_timeout > 0 &&
 		    !event_pending(c->ev_echo, EV_TIMEOUT, NULL))
@@ -788,12 +811,12 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 {
 	struct conn	*conn = arg;
 	struct client	*c = conn->c;
-	char		 in[RELAY_READ_SIZE];
+	char		*in = c->rbuf + MODES_HOLD_MAX, *out;
 	ssize_t		 n;
-	size_t		 out;
+	size_t		 len;
 	int		 phase;
 
-	n = read(fd, in, sizeof in);
+	n = read(fd, in, RELAY_READ_SIZE);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -838,8 +861,10 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		}
 		client_flush_pending(c);
 	}
-	out = modes_feed(&c->modes, in, (size_t)n, c->rbuf);
-	client_to_tty(c, c->rbuf, out);
+	/* Scanned in place, after the bytes held from the last read. */
+	out = in - c->modes.nheld;
+	len = modes_feed(&c->modes, in, (size_t)n, out);
+	client_to_tty(c, out, len);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		c->master_paused = 1;
 		event_del(conn->ev_read);

@@ -43,6 +43,61 @@ escape_ends_line(int c)
 }
 
 /*
+ * How many of the len bytes at p go through before an escape character
+ * that starts a line (all of them when there is none). Only the escape
+ * character is looked for, with memchr; whether it starts a line is
+ * decided by the byte before it, or by the state for the first byte.
+ */
+static size_t
+escape_span(const struct escape *e, const char *p, size_t len)
+{
+	const char	*q = p, *end = p + len;
+
+	while ((q = memchr(q, e->ch, (size_t)(end - q))) != NULL) {
+		if (q == p ? e->line_start : escape_ends_line(q[-1]))
+			return ((size_t)(q - p));
+		q++;
+	}
+	return (len);
+}
+
+/* The byte after the escape character: a command, or bytes to send. */
+static enum escape_action
+escape_command(struct escape *e, unsigned char c, char *out, size_t *o)
+{
+	enum escape_action	action = ESCAPE_ACT_NONE;
+
+	switch (c) {
+	case '.':
+		action = ESCAPE_ACT_QUIT;
+		break;
+	case 'R':
+		action = ESCAPE_ACT_RECONNECT;
+		break;
+	case ESCAPE_CTRL_Z:
+		action = ESCAPE_ACT_SUSPEND;
+		break;
+	case '?':
+		action = ESCAPE_ACT_HELP;
+		break;
+	}
+	if (action != ESCAPE_ACT_NONE) {
+		/* Another escape may follow at once. */
+		e->line_start = 1;
+		return (action);
+	}
+	/* Not a command: the escape character goes through. */
+	out[(*o)++] = (char)e->ch;
+	if (c == (unsigned char)e->ch) {
+		e->line_start = 0;
+		return (action);
+	}
+	out[(*o)++] = (char)c;
+	e->line_start = escape_ends_line(c);
+	return (action);
+}
+
+/*
  * Feed typed bytes. Bytes to send on are written to out, which must have
  * room for len + 1 bytes (a held escape character may come out with the
  * byte after it); *outlen says how many. Stops after the first escape
@@ -53,8 +108,7 @@ size_t
 escape_feed(struct escape *e, const char *in, size_t len, char *out,
     size_t *outlen, enum escape_action *action)
 {
-	size_t		 i, o = 0;
-	unsigned char	 c;
+	size_t	i = 0, o = 0, run;
 
 	*action = ESCAPE_ACT_NONE;
 	if (e->ch == ESCAPE_NONE) {
@@ -62,49 +116,30 @@ escape_feed(struct escape *e, const char *in, size_t len, char *out,
 		*outlen = len;
 		return (len);
 	}
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)in[i];
+	while (i < len) {
 		if (e->pending) {
 			e->pending = 0;
-			switch (c) {
-			case '.':
-				*action = ESCAPE_ACT_QUIT;
+			*action = escape_command(e, (unsigned char)in[i++],
+			    out, &o);
+			if (*action != ESCAPE_ACT_NONE)
 				break;
-			case 'R':
-				*action = ESCAPE_ACT_RECONNECT;
-				break;
-			case ESCAPE_CTRL_Z:
-				*action = ESCAPE_ACT_SUSPEND;
-				break;
-			case '?':
-				*action = ESCAPE_ACT_HELP;
-				break;
-			}
-			if (*action != ESCAPE_ACT_NONE) {
-				/* Another escape may follow at once. */
-				e->line_start = 1;
-				*outlen = o;
-				return (i + 1);
-			}
-			/* Not a command: the escape character goes through. */
-			out[o++] = (char)e->ch;
-			if (c == (unsigned char)e->ch) {
-				e->line_start = 0;
-				continue;
-			}
-			out[o++] = (char)c;
-			e->line_start = escape_ends_line(c);
 			continue;
 		}
-		if (e->line_start && c == (unsigned char)e->ch) {
+		run = escape_span(e, in + i, len - i);
+		if (run > 0) {
+			memcpy(out + o, in + i, run);
+			o += run;
+			i += run;
+			e->line_start = escape_ends_line(in[i - 1]);
+		}
+		if (i < len) {
+			/* An escape character at the start of a line. */
 			e->pending = 1;
-			continue;
+			i++;
 		}
-		out[o++] = (char)c;
-		e->line_start = escape_ends_line(c);
 	}
 	*outlen = o;
-	return (len);
+	return (i);
 }
 
 /* How the user would type the escape character: ~, or ^] for controls. */

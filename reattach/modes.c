@@ -36,9 +36,9 @@
  *   the terminal's history.
  *
  * Sequences may be split across reads: a partial one is held (never more
- * than MODES_HOLD_MAX bytes) until the rest arrives. Plain text is copied
- * in runs found with memchr, so the common case costs little more than a
- * memcpy.
+ * than MODES_HOLD_MAX bytes) until the rest arrives. Plain text is passed
+ * on in runs found with memchr, so the common case costs a memchr, and
+ * nothing more when the caller scans in place.
  */
 
 enum {
@@ -218,6 +218,11 @@ modes_csi(struct modes *m, char *out)
 /*
  * Scan len bytes of output. out must have room for len + MODES_HOLD_MAX
  * bytes; returns how many were written to it.
+ *
+ * To scan in place, out may instead be in - m->nheld, with that room free
+ * before in: what is written never gets ahead of what is read, since only
+ * the held bytes come out before the input that follows them, and runs of
+ * plain text then stay where they are, copied nowhere.
  */
 size_t
 modes_feed(struct modes *m, const char *in, size_t len, char *out)
@@ -230,7 +235,8 @@ modes_feed(struct modes *m, const char *in, size_t len, char *out)
 		if (m->state == MS_GROUND) {
 			esc = memchr(in + i, ESC, len - i);
 			run = (esc == NULL) ? len - i : (size_t)(esc - (in + i));
-			memcpy(out + o, in + i, run);
+			if (out + o != in + i)
+				memmove(out + o, in + i, run);
 			o += run;
 			i += run;
 			if (esc == NULL)

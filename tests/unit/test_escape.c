@@ -47,6 +47,46 @@ run_bytes(struct escape *e, const char *in, char *fwd, char *acts)
 	}
 }
 
+/* Feed in pieces of chunk bytes, as reads of that size would bring it. */
+static void
+run_chunks(struct escape *e, const char *in, size_t chunk, char *fwd,
+    char *acts)
+{
+	char	piece[256], f[256], a[64];
+	size_t	len = strlen(in), off, n;
+
+	*fwd = '\0';
+	*acts = '\0';
+	for (off = 0; off < len; off += n) {
+		n = (len - off < chunk) ? len - off : chunk;
+		memcpy(piece, in + off, n);
+		piece[n] = '\0';
+		run(e, piece, f, a);
+		strcat(fwd, f);
+		strcat(acts, a);
+	}
+}
+
+/* Every chunk size gives what one read of the whole would. */
+static int
+same_in_any_chunks(int ch, const char *in)
+{
+	struct escape	e;
+	char		fwd[256], acts[64], f[256], a[64];
+	size_t		chunk;
+	int		ok = 1;
+
+	escape_init(&e, ch);
+	run(&e, in, fwd, acts);
+	for (chunk = 1; chunk <= strlen(in); chunk++) {
+		escape_init(&e, ch);
+		run_chunks(&e, in, chunk, f, a);
+		if (strcmp(f, fwd) != 0 || strcmp(a, acts) != 0)
+			ok = 0;
+	}
+	return (ok);
+}
+
 int
 main(void)
 {
@@ -110,6 +150,28 @@ main(void)
 	escape_init(&e, '%');
 	run(&e, "\r%.", fwd, acts);
 	CHECK_STR(acts, "Q");
+
+	/* Read boundaries anywhere change nothing. */
+	CHECK(same_in_any_chunks('~', "~~x ~. a~b\r~~~.\n~x\r\n~?cd ~/.\r"
+	    "~R\r~\x1a~.tail"));
+	CHECK(same_in_any_chunks(0x1d, "\x1d\x1d\r\x1d.x\n\x1dq\x1d"));
+
+	/* A long paste with tildes inside lines goes through as it is. */
+	{
+		static char	paste[20000], out[20001];
+		size_t		i, used, outlen;
+		enum escape_action a;
+
+		for (i = 0; i < sizeof paste; i++)
+			paste[i] = (i % 80 == 79) ? '\n' :
+			    (i % 80 == 40) ? '~' : 'a' + (char)(i % 26);
+		escape_init(&e, '~');
+		used = escape_feed(&e, paste, sizeof paste, out, &outlen, &a);
+		CHECK(used == sizeof paste && outlen == sizeof paste &&
+		    a == ESCAPE_ACT_NONE &&
+		    memcmp(out, paste, sizeof paste) == 0);
+		CHECK(e.line_start == 1);
+	}
 
 	/* Escapes off: everything goes through untouched. */
 	escape_init(&e, ESCAPE_NONE);

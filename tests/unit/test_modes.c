@@ -39,6 +39,42 @@ feed_split_everywhere(int filter, const char *in, const char *want,
 	return (ok);
 }
 
+/*
+ * Scan in place as the client does (read after MODES_HOLD_MAX bytes of
+ * room, out = in - nheld), in chunks of every size from 1 to the whole:
+ * the result must be what one copying scan of the whole input gives.
+ */
+static int
+feed_in_place_chunks(int filter, const char *in)
+{
+	struct modes	 m;
+	char		 want[1024], got[1024], buf[MODES_HOLD_MAX + 1024];
+	char		*at = buf + MODES_HOLD_MAX, *out;
+	size_t		 len = strlen(in), wantlen, gotlen, chunk, off, n, k;
+	uint32_t	 want_on;
+	int		 ok = 1;
+
+	modes_init(&m, filter);
+	wantlen = modes_feed(&m, in, len, want);
+	want_on = m.on;
+	for (chunk = 1; chunk <= len; chunk++) {
+		modes_init(&m, filter);
+		gotlen = 0;
+		for (off = 0; off < len; off += n) {
+			n = (len - off < chunk) ? len - off : chunk;
+			memcpy(at, in + off, n);
+			out = at - m.nheld;
+			k = modes_feed(&m, at, n, out);
+			memcpy(got + gotlen, out, k);
+			gotlen += k;
+		}
+		if (gotlen != wantlen || memcmp(got, want, gotlen) != 0 ||
+		    m.on != want_on)
+			ok = 0;
+	}
+	return (ok);
+}
+
 int
 main(void)
 {
@@ -127,6 +163,14 @@ main(void)
 	modes_init(&m, 1);
 	CHECK_STR(feed(&m, "abc\033"), "abc");
 	CHECK_STR(feed(&m, "Mdef"), "\033Mdef");
+
+	/* In place, in chunks of any size, nothing changes. */
+	CHECK(feed_in_place_chunks(1, "text\r\n\033[?1049h\033[1;24r"
+	    "\033[?1049;1000;25l more \033[?10\033[?2004h\033=x\033[?1049l"
+	    "\033[1111111111111111111111111111111111111111111111111111111111111"
+	    "11111111m end\033"));
+	CHECK(feed_in_place_chunks(0, "\033[?1049h\033[>4;2m\033[>1u"
+	    "plain \033]0;title\007\033[?25l\033[?1049l"));
 
 	return (unit_done());
 }
