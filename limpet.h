@@ -218,6 +218,7 @@ struct tty {
 struct ssh_proc {
 	pid_t		 pid;
 	int		 master;	/* pty master: ssh's terminal */
+	int		 outfd;		/* read end of ssh's stdout */
 	int		 errfd;		/* read end of ssh's stderr */
 };
 

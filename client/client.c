@@ -91,6 +91,7 @@ struct conn {
 	struct client	*c;
 	struct ssh_proc	 proc;
 	struct event	*ev_read;
+	struct event	*ev_out;	/* ssh's stdout pipe */
 	struct event	*ev_write;
 	struct event	*ev_err;
 	struct event	*ev_drain;
@@ -102,6 +103,7 @@ struct conn {
 	int		 exited;
 	int		 wstatus;
 	int		 master_eof;
+	int		 out_eof;
 	int		 err_eof;
 	int		 established;
 	int		 killing;
@@ -334,6 +336,8 @@ cb_tty_write(evutil_socket_t fd, short events, void *arg)
 		c->master_paused = 0;
 		if (c->conn != NULL && !c->conn->master_eof)
 			event_add(c->conn->ev_read, NULL);
+		if (c->conn != NULL && !c->conn->out_eof)
+			event_add(c->conn->ev_out, NULL);
 	}
 }
 
@@ -664,7 +668,7 @@ conn_start(struct client *c, int speculative)
 	conn = xcalloc(1, sizeof *conn);
 	conn->c = c;
 	conn->speculative = speculative;
-	conn->proc.master = conn->proc.errfd = -1;
+	conn->proc.master = conn->proc.outfd = conn->proc.errfd = -1;
 	if (ssh_spawn(speculative ? c->argv_batch : c->argv, &ws,
 	    &conn->proc) == -1) {
 		free(conn);
@@ -685,6 +689,8 @@ conn_start(struct client *c, int speculative)
 	conn->errtext = evbuffer_new();
 	conn->ev_read = event_new(c->base, conn->proc.master,
 	    EV_READ|EV_PERSIST, cb_master_read, conn);
+	conn->ev_out = event_new(c->base, conn->proc.outfd,
+	    EV_READ|EV_PERSIST, cb_master_read, conn);
 	conn->ev_write = event_new(c->base, conn->proc.master, EV_WRITE,
 	    cb_master_write, conn);
 	conn->ev_err = event_new(c->base, conn->proc.errfd, EV_READ|EV_PERSIST,
@@ -692,7 +698,8 @@ conn_start(struct client *c, int speculative)
 	conn->ev_drain = evtimer_new(c->base, cb_drain, conn);
 	conn->ev_kill = evtimer_new(c->base, cb_kill, conn);
 	if (conn->to_ssh == NULL || conn->errtext == NULL ||
-	    conn->ev_read == NULL || conn->ev_write == NULL ||
+	    conn->ev_read == NULL || conn->ev_out == NULL ||
+	    conn->ev_write == NULL ||
 	    conn->ev_err == NULL || conn->ev_drain == NULL ||
 	    conn->ev_kill == NULL)
 		fatalx("out of memory for a connection");
@@ -700,10 +707,13 @@ conn_start(struct client *c, int speculative)
 		c->spec = conn;
 		c->spec_started = conn->started;
 		event_add(conn->ev_read, NULL);
+		event_add(conn->ev_out, NULL);
 	} else {
 		c->conn = conn;
-		if (!c->master_paused)
+		if (!c->master_paused) {
 			event_add(conn->ev_read, NULL);
+			event_add(conn->ev_out, NULL);
+		}
 		client_flush_pending(c);
 	}
 	event_add(conn->ev_err, NULL);
@@ -714,6 +724,7 @@ static void
 conn_free(struct conn *conn)
 {
 	event_free(conn->ev_read);
+	event_free(conn->ev_out);
 	event_free(conn->ev_write);
 	event_free(conn->ev_err);
 	event_free(conn->ev_drain);
@@ -768,6 +779,7 @@ conn_discard(struct conn *conn)
 		c->spec = NULL;
 	conn->discarded = 1;
 	event_del(conn->ev_read);
+	event_del(conn->ev_out);
 	event_del(conn->ev_write);
 	event_del(conn->ev_err);
 	event_del(conn->ev_drain);
@@ -821,8 +833,13 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		return;
 	if (n <= 0) {
 		/* Linux says EIO once the last slave fd is closed. */
-		conn->master_eof = 1;
-		event_del(conn->ev_read);
+		if (fd == conn->proc.outfd) {
+			conn->out_eof = 1;
+			event_del(conn->ev_out);
+		} else {
+			conn->master_eof = 1;
+			event_del(conn->ev_read);
+		}
 		conn_maybe_done(conn);
 		return;
 	}
@@ -868,6 +885,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		c->master_paused = 1;
 		event_del(conn->ev_read);
+		event_del(conn->ev_out);
 	}
 }
 
@@ -972,7 +990,7 @@ cb_drain(evutil_socket_t fd, short events, void *arg)
 	/* Something else holds the pty or pipe open: stop waiting. */
 	log_debug("ssh output not drained %d ms after exit",
 	    DRAIN_AFTER_EXIT_MS);
-	conn->master_eof = conn->err_eof = 1;
+	conn->master_eof = conn->out_eof = conn->err_eof = 1;
 	conn_maybe_done(conn);
 }
 
@@ -1002,7 +1020,8 @@ conn_exited(struct conn *conn, int wstatus)
 static void
 conn_maybe_done(struct conn *conn)
 {
-	if (conn->exited && conn->master_eof && conn->err_eof)
+	if (conn->exited && conn->master_eof && conn->out_eof &&
+	    conn->err_eof)
 		conn_done(conn);
 }
 
