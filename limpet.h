@@ -173,6 +173,24 @@ struct modes {
 	int		 filter_altscreen;	/* drop the alt screen switches */
 };
 
+/*
+ * Replaying what scrolled by during an outage: the remote prints the rows
+ * after an anchor between marker lines before it attaches.
+ */
+#define REPLAY_BEGIN	"limpet-replay-begin"
+#define REPLAY_INFO	"limpet-replay-info"
+#define REPLAY_CUT	"limpet-replay-cut"
+#define REPLAY_END	"limpet-replay-end"
+#define REPLAY_FP_ROWS	3	/* rows fingerprinted to find the anchor */
+#define REPLAY_FP_MAX	32	/* characters kept of a fingerprint */
+#define REPLAY_CAP	10000	/* rows replayed at most */
+
+struct replay_anchor {
+	char		 fp[REPLAY_FP_ROWS][REPLAY_FP_MAX + 1];	/* oldest first */
+	int		 nfp;
+	int		 back;	/* rows wanted before the last one */
+};
+
 /* The user's terminal. */
 struct tty {
 	int		 in;
@@ -301,6 +319,8 @@ int	 spawn_capture(char *const *, char *, size_t);
 
 /* reattach/remote.c */
 char	*remote_command(enum mux, const char *);
+char	*remote_command_replay(enum mux, const char *,
+	     const struct replay_anchor *);
 
 /* reattach/classify.c */
 enum line_kind classify_line(const char *);

@@ -15,9 +15,10 @@
  */
 
 /*
- * remotecmd MUX SESSION: print the remote command limpet would give ssh,
- * without a trailing newline, so shell tests can run it under each
- * login shell exactly as sshd would.
+ * remotecmd MUX SESSION [BACK FINGERPRINT...]: print the remote command
+ * limpet would give ssh, without a trailing newline, so shell tests can
+ * run it under each login shell exactly as sshd would. With BACK and up
+ * to three fingerprints, the command that first prints the replay block.
  */
 
 #include <stdio.h>
@@ -39,12 +40,14 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	size_t	 i;
-	char	*cmd;
+	struct replay_anchor	 anchor;
+	size_t			 i;
+	int			 j;
+	char			*cmd;
 
-	if (argc != 3) {
+	if (argc < 3 || argc == 4 || argc > 4 + REPLAY_FP_ROWS) {
 		fprintf(stderr, "usage: remotecmd auto|tmux|screen|none "
-		    "session\n");
+		    "session [back fingerprint...]\n");
 		return (64);
 	}
 	for (i = 0; i < sizeof muxes / sizeof muxes[0]; i++) {
@@ -56,7 +59,17 @@ main(int argc, char **argv)
 		return (64);
 	}
 
-	cmd = remote_command(muxes[i].mux, argv[2]);
+	if (argc > 3) {
+		memset(&anchor, 0, sizeof anchor);
+		anchor.back = atoi(argv[3]);
+		for (j = 4; j < argc; j++) {
+			snprintf(anchor.fp[anchor.nfp], sizeof anchor.fp[0],
+			    "%s", argv[j]);
+			anchor.nfp++;
+		}
+		cmd = remote_command_replay(muxes[i].mux, argv[2], &anchor);
+	} else
+		cmd = remote_command(muxes[i].mux, argv[2]);
 	if (cmd == NULL) {
 		fprintf(stderr, "remotecmd: no remote command\n");
 		return (1);
