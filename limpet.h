@@ -185,6 +185,8 @@ struct modes {
 #define REPLAY_FP_MAX	32	/* characters kept of a fingerprint */
 #define REPLAY_CAP	10000	/* rows replayed at most */
 
+struct scrollback_state;	/* reattach/scrollback.c */
+
 struct replay_anchor {
 	char		 fp[REPLAY_FP_ROWS][REPLAY_FP_MAX + 1];	/* oldest first */
 	int		 nfp;
@@ -325,6 +327,19 @@ char	*remote_command_replay(enum mux, const char *,
 /* reattach/classify.c */
 enum line_kind classify_line(const char *);
 void	 classify_end(int, int, const char *, struct end_info *);
+
+/* reattach/scrollback.c */
+struct scrollback_state *scrollback_new(int, int);
+void	 scrollback_free(struct scrollback_state *);
+void	 scrollback_resize(struct scrollback_state *, int, int);
+char	*scrollback_command(struct scrollback_state *, enum mux, const char *);
+void	 scrollback_begin(struct scrollback_state *);
+size_t	 scrollback_feed(struct scrollback_state *, const char *, size_t,
+	     const char **);
+int	 scrollback_want_redraw(struct scrollback_state *);
+void	 scrollback_last(const struct scrollback_state *, int *, int *);
+void	 scrollback_fingerprint(const char *, char *, size_t);
+void	 scrollback_plain(char *);
 
 /* reattach/modes.c */
 void	 modes_init(struct modes *, int);

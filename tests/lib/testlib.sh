@@ -552,3 +552,50 @@ t_wait_notice()
 	t_fail "no \"reconnecting\" notice on the bottom line after $secs s"
 	return 1
 }
+
+# ---- scrollback ------------------------------------------------------------
+
+# t_hb_start: a heartbeat in the remote shell, "HB <n>" every 50 ms.
+t_hb_start()
+{
+	t_term_type 'i=0; while :; do i=$((i+1)); echo "HB $i"; sleep 0.05; done'
+	t_term_keys Enter
+}
+
+t_hb_stop() { t_term_keys C-c; }
+
+# The heartbeat numbers in the terminal's history and screen, in order.
+t_hb_numbers() { t_term_history | sed -n 's/^HB \([0-9][0-9]*\)$/\1/p'; }
+
+# The highest heartbeat the terminal shows, 0 when none.
+t_hb_last() { t_hb_numbers | sort -n | tail -n 1 | grep . || echo 0; }
+
+# The highest heartbeat the remote session printed (tmux or screen).
+t_hb_remote_last()
+{
+	local f=$T/hardcopy
+	case $1 in
+	tmux)
+		t_remote_tmux capture-pane -p -S - -E - -t "=$2:" 2>/dev/null ;;
+	screen)
+		rm -f "$f"
+		t_remote_screen -S "$(t_remote_screen -ls | sed -n "s/^[[:space:]]*\([0-9]*\.$2\)[[:space:]].*/\1/p" | head -n 1)" \
+		    -X hardcopy -h "$f" >/dev/null 2>&1
+		cat "$f" 2>/dev/null ;;
+	esac | sed -n 's/^HB \([0-9][0-9]*\)$/\1/p' | sort -n | tail -n 1 |
+	    grep . || echo 0
+}
+
+# t_hb_once FROM TO: every heartbeat from FROM to TO is in the terminal's
+# history exactly once and in order; says what is wrong when not.
+t_hb_once()
+{
+	local from=$1 to=$2 got want
+	got=$(t_hb_numbers | awk -v f="$from" -v t="$to" '$1 >= f && $1 <= t')
+	want=$(seq "$from" "$to")
+	[ "$got" = "$want" ] && return 0
+	t_log "heartbeats $from..$to: $(printf '%s\n' "$got" | grep -c .) lines, $(printf '%s\n' "$got" | sort -n | uniq -d | grep -c .) duplicated, $(printf '%s\n' "$want" | grep -vxF -f <(printf '%s\n' "$got") | grep -c .) missing"
+	t_log "missing: $(printf '%s\n' "$want" | grep -vxF -f <(printf '%s\n' "$got") | head -n 20 | tr '\n' ' ')"
+	t_log "duplicated: $(printf '%s\n' "$got" | sort -n | uniq -d | head -n 20 | tr '\n' ' ')"
+	return 1
+}
