@@ -599,3 +599,55 @@ t_hb_once()
 	t_log "duplicated: $(printf '%s\n' "$got" | sort -n | uniq -d | head -n 20 | tr '\n' ' ')"
 	return 1
 }
+
+# t_term_flag NAME: a format variable of the terminal's pane (1 or 0), for
+# the modes the remote turned on there: mouse_any_flag, keypad_flag,
+# keypad_cursor_flag, alternate_on... (tmux 3.3a has none for bracketed
+# paste: see t_term_bracketed_paste).
+t_term_flag() { t_outer display-message -p -t term: "#{$1}"; }
+
+# t_term_flags_are VALUE NAME...: every named flag has VALUE.
+t_term_flags_are()
+{
+	local want=$1 name
+	shift
+	for name; do
+		[ "$(t_term_flag "$name")" = "$want" ] || return 1
+	done
+}
+
+# t_term_bracketed_paste: whether the program now running in the terminal
+# (cat -v) gets a paste bracketed, which is what the terminal does when
+# the bracketed paste mode was left on.
+t_term_bracketed_paste()
+{
+	local mark=paste$RANDOM
+	t_outer set-buffer -b limpet-test "$mark" &&
+	    t_outer paste-buffer -p -d -b limpet-test -t term: ||
+	    t_die "paste into the terminal failed"
+	t_term_wait "$mark" 5
+	t_term_has "200~$mark"
+}
+
+# t_limpet_then_cat ARGS...: run limpet as the terminal's program, and
+# cat -v after it, to see what the terminal sends once limpet is gone.
+t_limpet_then_cat()
+{
+	[ -x "$LIMPET" ] || t_die "limpet not built: $LIMPET"
+	t_term_start sh -c "$(t_limpet "$@"); echo limpet-exit:\$?; exec cat -v"
+}
+
+# t_hb_complete LAST SHOWN: every heartbeat from 1 to LAST is in the
+# history, in order, and the only ones there twice are among the SHOWN
+# last rows that were on the screen: a terminal that rewraps its screen
+# when resized may push some of those into its history itself.
+t_hb_complete()
+{
+	local last=$1 shown=$2 got dups
+	got=$(t_hb_numbers | awk -v s="$shown" '
+	    seen[$1] && $1 <= s { next } { seen[$1] = 1; print }')
+	dups=$(t_hb_numbers | sort -n | uniq -d | tr '\n' ' ')
+	[ "$got" = "$(seq 1 "$last")" ] && return 0
+	t_log "heartbeats 1..$last: duplicated: $dups; in order without those shown when the link was lost: no"
+	return 1
+}
