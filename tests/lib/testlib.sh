@@ -651,3 +651,33 @@ t_hb_complete()
 	t_log "heartbeats 1..$last: duplicated: $dups; in order without those shown when the link was lost: no"
 	return 1
 }
+
+# t_hb_outage MUX NAME UNSEEN [CMD...]: limpet through the relay in a new
+# session NAME of MUX with a heartbeat; the link blackholed until the
+# session printed UNSEEN more lines (CMD runs meanwhile), then a new
+# connection lets limpet back in. Sets HB_BEFORE (last heartbeat seen
+# before the outage), HB_DURING (last printed before the link came back)
+# and HB_LAST (last once the heartbeat is stopped).
+t_hb_outage()
+{
+	local mux=$1 name=$2 unseen=$3
+	shift 3
+	t_limpet_start --mux "$mux" --session "$name" relayhost
+	t_remote_shell_pid "start_$name" >/dev/null ||
+	    t_die "$mux: no shell in the session"
+	t_hb_start
+	t_term_wait_history '^HB 40$' 15
+	t_relay hold >/dev/null || t_die "relay hold"
+	t_wait_notice 8
+	HB_BEFORE=$(t_hb_last)
+	[ $# -gt 0 ] && "$@"
+	t_poll 30 eval '[ "$(t_hb_remote_last "$mux" "$name")" -ge $((HB_BEFORE + unseen)) ]' ||
+	    t_die "$mux: the heartbeat did not go on during the outage"
+	t_relay orphan >/dev/null || t_die "relay orphan"
+	HB_DURING=$(t_hb_remote_last "$mux" "$name")
+	t_poll 20 eval '[ "$(t_hb_last)" -ge $((HB_DURING + 20)) ]' ||
+	    t_die "$mux: no heartbeat after the reconnect"
+	t_hb_stop
+	HB_LAST=$(t_hb_last)
+	t_log "$mux: link lost after HB $HB_BEFORE, HB $HB_DURING printed unseen, HB $HB_LAST after"
+}

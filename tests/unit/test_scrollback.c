@@ -44,6 +44,8 @@ static void	 term_row(struct term *, int, char *);
 static void	 relay(struct scrollback_state *, struct term *, const char *);
 static char	*history_joined(struct term *);
 static void	 append(char *, const char *, size_t);
+static struct scrollback_state *reconnected(struct term *, enum mux, char **);
+static void	 finish(struct scrollback_state *, struct term *);
 
 static const VTermScreenCallbacks term_callbacks = {
 	.sb_pushline = term_push
@@ -145,6 +147,35 @@ block(int first, int last, int pane_first, const char *info)
 	return (buf);
 }
 
+/*
+ * The terminal shows screen1, the link is lost, and a new connection
+ * (whose command is left in *cmdp) is about to send its first output.
+ */
+static struct scrollback_state *
+reconnected(struct term *t, enum mux mux, char **cmdp)
+{
+	struct scrollback_state	*sb = scrollback_new(ROWS, COLS);
+	char			*cmd;
+
+	term_init(t);
+	scrollback_begin(sb);
+	relay(sb, t, screen1);
+	cmd = scrollback_command(sb, mux, "x");
+	if (cmdp != NULL)
+		*cmdp = cmd;
+	else
+		free(cmd);
+	scrollback_begin(sb);
+	return (sb);
+}
+
+static void
+finish(struct scrollback_state *sb, struct term *t)
+{
+	scrollback_free(sb);
+	vterm_free(t->vt);
+}
+
 static void
 check_helpers(void)
 {
@@ -164,21 +195,17 @@ check_helpers(void)
 static void
 check_replay(void)
 {
-	struct scrollback_state	*sb = scrollback_new(ROWS, COLS);
+	struct scrollback_state	*sb;
 	struct term		 t;
 	char			*cmd, buf[COLS + 1];
 	int			 replayed, capped;
 
-	term_init(&t);
-	scrollback_begin(sb);
-	relay(sb, &t, screen1);
-	cmd = scrollback_command(sb, MUX_TMUX, "x");
+	sb = reconnected(&t, MUX_TMUX, &cmd);
 	CHECK(cmd != NULL && strstr(cmd, "-v a1=L2 -v a2=L3 -v a3=L4 ") !=
 	    NULL);
 	CHECK(cmd != NULL && strstr(cmd, "-v b=5 ") != NULL);
 	free(cmd);
 
-	scrollback_begin(sb);
 	relay(sb, &t, block(0, 12, 13, "13 0 0 1"));
 	relay(sb, &t, "REDRAW");
 	CHECK_STR(history_joined(&t), "L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11 L12 ");
@@ -193,8 +220,7 @@ check_replay(void)
 	CHECK_STR(history_joined(&t), "L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11 L12 ");
 	term_row(&t, 0, buf);
 	CHECK_STR(buf, "after");
-	scrollback_free(sb);
-	vterm_free(t.vt);
+	finish(sb, &t);
 }
 
 /* Found twice, or not at all: nothing is written but the redraw. */
@@ -203,53 +229,33 @@ check_skip(void)
 {
 	struct scrollback_state	*sb;
 	struct term		 t;
-	char			*cmd, buf[4096];
+	char			 buf[4096];
 	int			 replayed, capped;
 
-	sb = scrollback_new(ROWS, COLS);
-	term_init(&t);
-	scrollback_begin(sb);
-	relay(sb, &t, screen1);
-	free(scrollback_command(sb, MUX_SCREEN, "x"));
-	scrollback_begin(sb);
-	snprintf(buf, sizeof buf, "%s", block(1, 4, 1, "4 0 0 1"));
 	/* The pane repeats the anchor. */
-	relay(sb, &t, buf);
+	sb = reconnected(&t, MUX_SCREEN, NULL);
+	relay(sb, &t, block(1, 4, 1, "4 0 0 1"));
 	relay(sb, &t, "REDRAW");
 	scrollback_last(sb, &replayed, &capped);
 	CHECK(replayed == 0);
 	CHECK(t.nhistory == 0);
-	scrollback_free(sb);
-	vterm_free(t.vt);
+	finish(sb, &t);
 
-	sb = scrollback_new(ROWS, COLS);
-	term_init(&t);
-	scrollback_begin(sb);
-	relay(sb, &t, screen1);
-	cmd = scrollback_command(sb, MUX_TMUX, "x");
-	free(cmd);
-	scrollback_begin(sb);
+	sb = reconnected(&t, MUX_TMUX, NULL);
 	relay(sb, &t, REPLAY_BEGIN "\r\n" REPLAY_INFO " 0 0 0 0\r\n"
 	    REPLAY_END "\r\nREDRAW");
 	term_row(&t, 4, buf);
 	CHECK_STR(buf, "REDRAW");
 	term_row(&t, 0, buf);
 	CHECK_STR(buf, "L1");
-	scrollback_free(sb);
-	vterm_free(t.vt);
+	finish(sb, &t);
 
 	/* No block at all: the output is not held. */
-	sb = scrollback_new(ROWS, COLS);
-	term_init(&t);
-	scrollback_begin(sb);
-	relay(sb, &t, screen1);
-	free(scrollback_command(sb, MUX_TMUX, "x"));
-	scrollback_begin(sb);
+	sb = reconnected(&t, MUX_TMUX, NULL);
 	relay(sb, &t, "\033[?1049h\033[Hhello");
 	term_row(&t, 0, buf);
 	CHECK_STR(buf, "hello");
-	scrollback_free(sb);
-	vterm_free(t.vt);
+	finish(sb, &t);
 }
 
 /*
@@ -259,16 +265,12 @@ check_skip(void)
 static void
 check_late_rows(void)
 {
-	struct scrollback_state	*sb = scrollback_new(ROWS, COLS);
+	struct scrollback_state	*sb;
 	struct term		 t;
 	char			 redraw[512], row[32];
 	int			 i;
 
-	term_init(&t);
-	scrollback_begin(sb);
-	relay(sb, &t, screen1);
-	free(scrollback_command(sb, MUX_TMUX, "x"));
-	scrollback_begin(sb);
+	sb = reconnected(&t, MUX_TMUX, NULL);
 	relay(sb, &t, block(0, 12, 13, "13 0 0 1"));
 	snprintf(redraw, sizeof redraw, "\033[H\033[J");
 	for (i = 15; i < 15 + ROWS - 1; i++) {
@@ -280,8 +282,7 @@ check_late_rows(void)
 	CHECK_STR(history_joined(&t),
 	    "L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11 L12 L13 L14 ");
 	CHECK(scrollback_want_redraw(sb));
-	scrollback_free(sb);
-	vterm_free(t.vt);
+	finish(sb, &t);
 }
 
 int
