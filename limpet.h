@@ -188,7 +188,8 @@ struct modes {
 struct scrollback_state;	/* reattach/scrollback.c */
 
 struct replay_anchor {
-	char		 fp[REPLAY_FP_ROWS][REPLAY_FP_MAX + 1];	/* oldest first */
+	/* Fingerprints of the last rows above the cursor, oldest first. */
+	char		 fp[REPLAY_FP_ROWS][REPLAY_FP_MAX + 1];
 	int		 nfp;
 	int		 back;	/* rows wanted before the last one */
 };

@@ -39,7 +39,8 @@
 static char	*remote_tmux(const char *, const char *);
 static char	*remote_screen(const char *, const char *);
 static char	*remote_replay_awk(const struct replay_anchor *, int);
-static char	*remote_replay_tmux(const char *, const struct replay_anchor *);
+static char	*remote_replay_tmux(const char *,
+		     const struct replay_anchor *);
 static char	*remote_replay_screen(const struct replay_anchor *);
 static char	*remote_use(const char *, const char *, int);
 static char	*remote_wrap(const char *);

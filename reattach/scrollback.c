@@ -278,7 +278,8 @@ sb_snapshot(struct scrollback_state *sb)
 	if (pos.row > sb->rows)
 		pos.row = sb->rows;
 	if (pos.row > 0)
-		sb->snap = xreallocarray(NULL, (size_t)pos.row, sizeof *sb->snap);
+		sb->snap = xreallocarray(NULL, (size_t)pos.row,
+		    sizeof *sb->snap);
 	for (i = 0; i < pos.row; i++)
 		sb->snap[i] = sb_row_text(sb, i);
 	sb->nsnap = pos.row;
@@ -620,7 +621,8 @@ sb_watch(struct scrollback_state *sb)
 	for (i = 0; i < n; i++)
 		rows[i] = sb_row_text(sb, i);
 	for (d = 0; found == -1 && d + SB_WATCH_MIN <= sb->npane; d++) {
-		if (rows[0][0] == '\0' || strcmp(rows[0], sb->pane_plain[d]) != 0)
+		if (rows[0][0] == '\0' ||
+		    strcmp(rows[0], sb->pane_plain[d]) != 0)
 			continue;
 		matched = 0;
 		for (i = 0; i < n && d + i < sb->npane; i++) {
@@ -646,7 +648,8 @@ sb_watch(struct scrollback_state *sb)
 		 * attributes and the scroll region back as the multiplexer
 		 * left them; it redraws the bottom rows when asked.
 		 */
-		log_debug("replay: %d rows scrolled by before the attach", found);
+		log_debug("replay: %d rows scrolled by before the attach",
+		    found);
 		sb_emitf(sb, "\0337\033[r\033[m\033[H\033[%dL", found);
 		for (i = 0; i < found; i++) {
 			sb_emit(sb, sb->pane[i], strlen(sb->pane[i]));
@@ -678,7 +681,7 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 	int		  hist, alt, capped, found, matches = 0, row;
 
 	sb->last_replayed = sb->last_capped = 0;
-	sb->synced = 0;		/* unless the replay takes the screen over */
+	sb->synced = 0;	/* unless the replay takes the screen over */
 	for (p = block; p < block + len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(block + len - p));
 		if (nl == NULL)

@@ -123,6 +123,7 @@ history_joined(struct term *t)
 }
 
 static const char	 screen1[] = "\033[H\033[2JL1\r\nL2\r\nL3\r\nL4\r\n";
+static const char	 all12[] = "L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11 L12 ";
 
 /* A block with history rows L0 to LLAST and the pane from L(LAST+1). */
 static char *
@@ -208,7 +209,7 @@ check_replay(void)
 
 	relay(sb, &t, block(0, 12, 13, "13 0 0 1"));
 	relay(sb, &t, "REDRAW");
-	CHECK_STR(history_joined(&t), "L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11 L12 ");
+	CHECK_STR(history_joined(&t), all12);
 	term_row(&t, 0, buf);
 	CHECK_STR(buf, "REDRAW");
 	scrollback_last(sb, &replayed, &capped);
@@ -217,7 +218,7 @@ check_replay(void)
 
 	/* Now the model knows the screen: a clear does not push it. */
 	relay(sb, &t, "\r\nmore\r\n\033[H\033[2Jafter");
-	CHECK_STR(history_joined(&t), "L1 L2 L3 L4 L5 L6 L7 L8 L9 L10 L11 L12 ");
+	CHECK_STR(history_joined(&t), all12);
 	term_row(&t, 0, buf);
 	CHECK_STR(buf, "after");
 	finish(sb, &t);
