@@ -50,7 +50,7 @@ enum sb_state {
 	SB_BLOCK		/* inside the block: keep it */
 };
 
-#define SB_EXPECT_MAX	512	/* bytes allowed before the block starts */
+#define SB_EXPECT_MAX	(64 * 1024)	/* output looked at for the block */
 #define SB_BLOCK_MAX	(32 * 1024 * 1024)
 #define SB_MARGIN	2	/* rows asked for above the anchor */
 #define SB_WATCH_MAX	(256 * 1024)	/* output watched for the redraw */
@@ -90,6 +90,7 @@ struct scrollback_state {
 	int		 npane;
 	int		 watching;
 	size_t		 watched;	/* bytes since the block */
+	size_t		 expected;	/* bytes seen before the block */
 	int		 region_top;	/* last DECSTBM, 0 when none */
 	int		 region_bottom;
 	int		 synced;	/* the model knows the whole screen */
@@ -104,7 +105,7 @@ static void	 sb_emitf(struct scrollback_state *, const char *, ...)
 static char	*sb_row_text(struct scrollback_state *, int);
 static void	 sb_snapshot_free(struct scrollback_state *);
 static void	 sb_snapshot(struct scrollback_state *);
-static const char *sb_find(const char *, size_t, const char *);
+static const char *sb_find(const char *, size_t, const char *, int);
 static void	 sb_expect(struct scrollback_state *);
 static void	 sb_block(struct scrollback_state *);
 static void	 sb_replay(struct scrollback_state *, char *, size_t);
@@ -374,16 +375,17 @@ scrollback_begin(struct scrollback_state *sb)
 	sb->st = sb->expect ? SB_EXPECT : SB_PASS;
 	sb->expect = 0;
 	sb->in.len = 0;
+	sb->expected = 0;
 }
 
-/* Where s (a line of its own) starts in data, or NULL. */
+/* Where s starts in data (at the start of a line if asked), or NULL. */
 static const char *
-sb_find(const char *data, size_t len, const char *s)
+sb_find(const char *data, size_t len, const char *s, int line_start)
 {
 	size_t	 slen = strlen(s), i;
 
 	for (i = 0; i + slen <= len; i++) {
-		if ((i == 0 || data[i - 1] == '\n') &&
+		if ((!line_start || i == 0 || data[i - 1] == '\n') &&
 		    memcmp(data + i, s, slen) == 0)
 			return (data + i);
 	}
@@ -391,21 +393,24 @@ sb_find(const char *data, size_t len, const char *s)
 }
 
 /*
- * Before the block: only ssh's or the pty's noise may come first (the
- * echo of keys typed before the remote turned echo off). Output that
- * looks like the multiplexer's, or too much of it, means no block.
+ * Before the block, ssh may ask for a password or a host key, and a login
+ * shell may talk: that goes to the terminal at once (without touching the
+ * anchor, which is what the block is about). Only a last, unfinished line
+ * that may be the start of the marker is held. Past SB_EXPECT_MAX bytes
+ * the block is not coming.
  */
 static void
 sb_expect(struct scrollback_state *sb)
 {
-	const char	*p, *nl;
-	size_t		 skip;
+	const char	*p, *nl, *line;
+	size_t		 skip, keep, n, mlen = strlen(REPLAY_BEGIN);
 
-	p = sb_find(sb->in.data, sb->in.len, REPLAY_BEGIN);
+	p = sb_find(sb->in.data, sb->in.len, REPLAY_BEGIN, 0);
 	if (p != NULL) {
 		nl = memchr(p, '\n', sb->in.len - (size_t)(p - sb->in.data));
 		if (nl == NULL)
 			return;
+		sb_emit(sb, sb->in.data, (size_t)(p - sb->in.data));
 		skip = (size_t)(nl + 1 - sb->in.data);
 		memmove(sb->in.data, nl + 1, sb->in.len - skip);
 		sb->in.len -= skip;
@@ -413,10 +418,23 @@ sb_expect(struct scrollback_state *sb)
 		sb_block(sb);
 		return;
 	}
-	if (sb->in.len > SB_EXPECT_MAX ||
-	    memchr(sb->in.data, ESC, sb->in.len) != NULL) {
-		log_debug("replay: no block from the remote (%zu bytes, "
-		    "first %02x)", sb->in.len, (unsigned char)sb->in.data[0]);
+
+	line = sb->in.data + sb->in.len;
+	while (line > sb->in.data && line[-1] != '\n')
+		line--;
+	keep = (size_t)(sb->in.data + sb->in.len - line);
+	for (; keep > 0; line++, keep--) {
+		n = keep < mlen ? keep : mlen;
+		if (keep <= mlen && memcmp(line, REPLAY_BEGIN, n) == 0)
+			break;
+	}
+	n = sb->in.len - keep;
+	sb->expected += n;
+	sb_emit(sb, sb->in.data, n);
+	memmove(sb->in.data, sb->in.data + n, keep);
+	sb->in.len = keep;
+	if (sb->expected > SB_EXPECT_MAX) {
+		log_debug("replay: no block from the remote");
 		sb->st = SB_PASS;
 		sb_pass(sb, sb->in.data, sb->in.len);
 		sb->in.len = 0;
@@ -430,7 +448,7 @@ sb_block(struct scrollback_state *sb)
 	const char	*end, *nl;
 	size_t		 blen, skip;
 
-	end = sb_find(sb->in.data, sb->in.len, REPLAY_END);
+	end = sb_find(sb->in.data, sb->in.len, REPLAY_END, 1);
 	if (end == NULL ||
 	    (nl = memchr(end, '\n', sb->in.len - (size_t)(end -
 	    sb->in.data))) == NULL) {

@@ -46,6 +46,7 @@ static char	*history_joined(struct term *);
 static void	 append(char *, const char *, size_t);
 static struct scrollback_state *reconnected(struct term *, enum mux, char **);
 static void	 finish(struct scrollback_state *, struct term *);
+static char	*block(int, int, int, const char *);
 
 static const VTermScreenCallbacks term_callbacks = {
 	.sb_pushline = term_push
@@ -224,6 +225,32 @@ check_replay(void)
 	finish(sb, &t);
 }
 
+/*
+ * ssh asks for a password before the remote command runs: the prompt is
+ * shown at once, and a block split anywhere is still found after it.
+ */
+static void
+check_prompt_first(void)
+{
+	struct scrollback_state	*sb;
+	struct term		 t;
+	char			 buf[4096];
+	size_t			 cut = 9;
+
+	sb = reconnected(&t, MUX_TMUX, NULL);
+	relay(sb, &t, "Password: ");
+	term_row(&t, 4, buf);
+	CHECK_STR(buf, "Password:");
+	relay(sb, &t, "\r\n");
+	snprintf(buf, sizeof buf, "%s", block(0, 12, 13, "13 0 0 1"));
+	buf[cut] = '\0';
+	relay(sb, &t, buf);
+	relay(sb, &t, block(0, 12, 13, "13 0 0 1") + cut);
+	relay(sb, &t, "REDRAW");
+	CHECK_STR(history_joined(&t), all12);
+	finish(sb, &t);
+}
+
 /* Found twice, or not at all: nothing is written but the redraw. */
 static void
 check_skip(void)
@@ -291,6 +318,7 @@ main(void)
 {
 	check_helpers();
 	check_replay();
+	check_prompt_first();
 	check_skip();
 	check_late_rows();
 	return (unit_done());
