@@ -769,7 +769,7 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 	sb_erase(sb);
 	sb->synced = 1;
 	if (capped > 0) {
-		sb_emitf(sb, "\033[7mlimpet: %d earlier lines were not "
+		sb_emitf(sb, "\033[7mlimpet: %d earlier lines not "
 		    "replayed\033[m\r\n", capped);
 	}
 	for (i = from; i < nhist; i++) {

@@ -251,6 +251,27 @@ check_prompt_first(void)
 	finish(sb, &t);
 }
 
+/*
+ * More was missed than the cap: the anchor is not in the block, the rows
+ * that are come after a line saying how many were left out.
+ */
+static void
+check_capped(void)
+{
+	struct scrollback_state	*sb;
+	struct term		 t;
+	int			 replayed, capped;
+
+	sb = reconnected(&t, MUX_TMUX, NULL);
+	relay(sb, &t, block(20, 24, 25, "5 0 3000 1"));
+	relay(sb, &t, "REDRAW");
+	CHECK_STR(history_joined(&t),
+	    "limpet: 3000 earlier lines not replayed L20 L21 L22 L23 L24 ");
+	scrollback_last(sb, &replayed, &capped);
+	CHECK(replayed == 5 && capped == 3000);
+	finish(sb, &t);
+}
+
 /* Found twice, or not at all: nothing is written but the redraw. */
 static void
 check_skip(void)
@@ -319,6 +340,7 @@ main(void)
 	check_helpers();
 	check_replay();
 	check_prompt_first();
+	check_capped();
 	check_skip();
 	check_late_rows();
 	return (unit_done());
