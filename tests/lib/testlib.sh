@@ -581,6 +581,8 @@ t_hb_remote_last()
 		rm -f "$f"
 		t_remote_screen -S "$(t_remote_screen -ls | sed -n "s/^[[:space:]]*\([0-9]*\.$2\)[[:space:]].*/\1/p" | head -n 1)" \
 		    -X hardcopy -h "$f" >/dev/null 2>&1
+		# screen may still be writing it.
+		t_poll 3 eval '[ -s "$f" ] && s1=$(wc -c <"$f") && sleep 0.2 && [ "$(wc -c <"$f")" = "$s1" ]'
 		cat "$f" 2>/dev/null ;;
 	esac | sed -n 's/^HB \([0-9][0-9]*\)$/\1/p' | sort -n | tail -n 1 |
 	    grep . || echo 0
