@@ -107,7 +107,7 @@ remote_screen(const char *name, const char *replay)
  * the script prints a block between two marker lines:
  *
  *	limpet-replay-begin
- *	limpet-replay-info H ALT CAPPED FOUND
+ *	limpet-replay-info H SKIP CAPPED FOUND
  *	H history rows, oldest first, with their colours
  *	limpet-replay-cut
  *	the rows of the pane as it is now
@@ -121,16 +121,17 @@ remote_screen(const char *name, const char *replay)
  * no double quote of its own inside the double-quoted program, no "$"
  * and no backslash.
  *
- * tmux prints the pane's history size and alternate screen flag, then the
- * history and the pane, in one command list so no output lands between
- * them; with no history, "-E -1" still prints the pane's first row, which
- * is dropped. screen writes its history and window into a file with
+ * tmux prints the pane's history size and whether it shows something else
+ * than its screen (the alternate screen, or copy mode scrolled back into
+ * the history: the terminal showed rows it already had), then the history
+ * and the pane, in one command list so no output lands between them; with
+ * no history, "-E -1" still prints the pane's first row, which is dropped. screen writes its history and window into a file with
  * "hardcopy -h"; "-Q info" says how many of those rows are the window.
  */
 #define REPLAY_AWK \
 	"BEGIN { alt = 0; getline hd; " \
 	"if (y == 1) { split(hd, v, o); ph = v[3] + 0; hs = 1 } " \
-	"else { split(hd, v); hs = v[1] + 0; alt = v[2] + 0 } " \
+	"else { split(hd, v); hs = v[1] + 0; alt = v[2] + v[3] } " \
 	"n = 0; cut = -1; w = 0; " \
 	"while ((getline l) > 0) { " \
 	"if (l == c) { if (hs == 0) { n = 0; w = 0; f2 = z; f3 = z } " \
@@ -177,7 +178,7 @@ remote_replay_tmux(const char *name, const struct replay_anchor *a)
 	xasprintf(&s, "stty -echo 2>/dev/null; echo %s; "
 	    "if tmux has-session -t =%s 2>/dev/null; then "
 	    "tmux display-message -p -t =%s: "
-	    "\"#{history_size} #{alternate_on}\" \";\" "
+	    "\"#{history_size} #{alternate_on} #{pane_in_mode}\" \";\" "
 	    "capture-pane -p -e -S - -E -1 -t =%s: \";\" "
 	    "display-message -p -t =%s: %s \";\" "
 	    "capture-pane -p -e -S 0 -E - -t =%s: 2>/dev/null | %s; fi; "

@@ -728,7 +728,8 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 	}
 	if (alt) {
 		/* The old screen is of no use; do not keep it either. */
-		log_debug("replay: pane in the alternate screen, skipped");
+		log_debug("replay: pane in the alternate screen or copy mode, "
+		    "skipped");
 		sb_erase(sb);
 		sb->synced = 1;
 		goto out;

@@ -192,7 +192,7 @@ for name in bash dash zsh fish tcsh; do
 	run "$sh" both tmux name_1 yes 30 HB1 HB2
 	check "$name tmux replay: status" "$rc" 0
 	check "$name tmux replay: argv" "$(log)" \
-	    "tmux has-session -t =name_1|tmux display-message -p -t =name_1: #{history_size} #{alternate_on} ; capture-pane -p -e -S - -E -1 -t =name_1: ; display-message -p -t =name_1: limpet-replay-cut ; capture-pane -p -e -S 0 -E - -t =name_1:|tmux new-session -A -D -s name_1|"
+	    "tmux has-session -t =name_1|tmux display-message -p -t =name_1: #{history_size} #{alternate_on} #{pane_in_mode} ; capture-pane -p -e -S - -E -1 -t =name_1: ; display-message -p -t =name_1: limpet-replay-cut ; capture-pane -p -e -S 0 -E - -t =name_1:|tmux new-session -A -D -s name_1|"
 	check "$name tmux replay: block" "$(tr '\n' '|' <"$OUT")" \
 	    "limpet-replay-begin|limpet-replay-info 0 0 0 0|limpet-replay-end|"
 	check "$name tmux replay: quiet" "$(cat "$ERR")" ""
