@@ -185,7 +185,17 @@ struct modes {
 #define REPLAY_FP_MAX	32	/* characters kept of a fingerprint */
 #define REPLAY_CAP	10000	/* rows replayed at most */
 
-struct scrollback_state;	/* reattach/scrollback.c */
+struct scrollback_state;	/* reattach/model.c */
+struct model;
+struct model *model_new(int, int);
+void	 model_free(struct model *);
+void	 model_feed(struct model *, const char *, size_t);
+void	 model_resize(struct model *, int, int);
+void	 model_cursor(const struct model *, int *, int *);
+unsigned int model_pushed(const struct model *);
+char	*model_row_text(const struct model *, int);
+
+/* reattach/scrollback.c */
 
 struct replay_anchor {
 	/* Fingerprints of the last rows above the cursor, oldest first. */
@@ -328,6 +338,16 @@ char	*remote_command_replay(enum mux, const char *,
 /* reattach/classify.c */
 enum line_kind classify_line(const char *);
 void	 classify_end(int, int, const char *, struct end_info *);
+
+/* reattach/model.c */
+struct model;
+struct model *model_new(int, int);
+void	 model_free(struct model *);
+void	 model_feed(struct model *, const char *, size_t);
+void	 model_resize(struct model *, int, int);
+void	 model_cursor(const struct model *, int *, int *);
+unsigned int model_pushed(const struct model *);
+char	*model_row_text(const struct model *, int);
 
 /* reattach/scrollback.c */
 struct scrollback_state *scrollback_new(int, int);

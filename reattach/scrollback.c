@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <vterm.h>
-
 #include "limpet.h"
 
 /*
@@ -64,9 +62,7 @@ struct sb_buf {
 };
 
 struct scrollback_state {
-	VTerm		*vt;
-	VTermScreen	*screen;
-	VTermState	*state;
+	struct model	*model;
 	int		 rows;
 	int		 cols;
 
@@ -94,7 +90,7 @@ struct scrollback_state {
 	int		 region_top;	/* last DECSTBM, 0 when none */
 	int		 region_bottom;
 	int		 synced;	/* the model knows the whole screen */
-	int		 pushed;	/* rows the model scrolled off */
+	unsigned int	 pushed;	/* model_pushed() after the replay */
 	int		 want_redraw;
 };
 
@@ -102,7 +98,6 @@ static void	 sb_buf_add(struct sb_buf *, const void *, size_t);
 static void	 sb_emit(struct scrollback_state *, const void *, size_t);
 static void	 sb_emitf(struct scrollback_state *, const char *, ...)
 		     printflike(2, 3);
-static char	*sb_row_text(struct scrollback_state *, int);
 static void	 sb_snapshot_free(struct scrollback_state *);
 static void	 sb_snapshot(struct scrollback_state *);
 static const char *sb_find(const char *, size_t, const char *, int);
@@ -110,8 +105,6 @@ static void	 sb_expect(struct scrollback_state *);
 static void	 sb_block(struct scrollback_state *);
 static void	 sb_replay(struct scrollback_state *, char *, size_t);
 static void	 sb_erase(struct scrollback_state *);
-static void	 sb_output(const char *, size_t, void *);
-static int	 sb_pushline(int, const VTermScreenCell *, void *);
 static void	 sb_filter(struct scrollback_state *, const char *, size_t);
 static void	 sb_region(struct scrollback_state *, const char *, size_t);
 static void	 sb_pass(struct scrollback_state *, const char *, size_t);
@@ -119,9 +112,6 @@ static void	 sb_erase_all(struct scrollback_state *);
 static void	 sb_pane_free(struct scrollback_state *);
 static void	 sb_watch(struct scrollback_state *);
 
-static const VTermScreenCallbacks sb_callbacks = {
-	.sb_pushline = sb_pushline
-};
 
 static void
 sb_buf_add(struct sb_buf *b, const void *data, size_t len)
@@ -142,7 +132,7 @@ static void
 sb_emit(struct scrollback_state *sb, const void *data, size_t len)
 {
 	sb_buf_add(&sb->out, data, len);
-	vterm_input_write(sb->vt, data, len);
+	model_feed(sb->model, data, len);
 }
 
 static void
@@ -160,21 +150,6 @@ sb_emitf(struct scrollback_state *sb, const char *fmt, ...)
 		    sizeof buf - 1);
 }
 
-/* Answers the model would send back (cursor reports): nobody asked. */
-static void
-sb_output(const char *s, size_t len, void *arg)
-{
-}
-
-/* A row scrolled off the top: in the terminal, it went to the history. */
-static int
-sb_pushline(int cols, const VTermScreenCell *cells, void *arg)
-{
-	struct scrollback_state	*sb = arg;
-
-	sb->pushed++;
-	return (1);
-}
 
 struct scrollback_state *
 scrollback_new(int rows, int cols)
@@ -186,14 +161,7 @@ scrollback_new(int rows, int cols)
 	if (cols < 1)
 		cols = 80;
 	sb = xcalloc(1, sizeof *sb);
-	if ((sb->vt = vterm_new(rows, cols)) == NULL)
-		fatalx("out of memory for the screen model");
-	vterm_set_utf8(sb->vt, 1);
-	vterm_output_set_callback(sb->vt, sb_output, sb);
-	sb->screen = vterm_obtain_screen(sb->vt);
-	sb->state = vterm_obtain_state(sb->vt);
-	vterm_screen_set_callbacks(sb->screen, &sb_callbacks, sb);
-	vterm_screen_reset(sb->screen, 1);
+	sb->model = model_new(rows, cols);
 	sb->rows = rows;
 	sb->cols = cols;
 	sb->st = SB_PASS;
@@ -207,7 +175,7 @@ scrollback_free(struct scrollback_state *sb)
 		return;
 	sb_snapshot_free(sb);
 	sb_pane_free(sb);
-	vterm_free(sb->vt);
+	model_free(sb->model);
 	free(sb->in.data);
 	free(sb->out.data);
 	free(sb);
@@ -225,30 +193,9 @@ scrollback_resize(struct scrollback_state *sb, int rows, int cols)
 		return;
 	if (!sb->snap_valid)
 		sb_snapshot(sb);
-	vterm_set_size(sb->vt, rows, cols);
+	model_resize(sb->model, rows, cols);
 	sb->rows = rows;
 	sb->cols = cols;
-}
-
-/* One row of the model as UTF-8, without trailing blanks. */
-static char *
-sb_row_text(struct scrollback_state *sb, int row)
-{
-	VTermRect	 rect;
-	size_t		 size = (size_t)sb->cols * 4 + 1, n;
-	char		*s = xmalloc(size);
-
-	rect.start_row = row;
-	rect.end_row = row + 1;
-	rect.start_col = 0;
-	rect.end_col = sb->cols;
-	n = vterm_screen_get_text(sb->screen, s, size - 1, rect);
-	if (n > size - 1)
-		n = size - 1;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\0'))
-		n--;
-	s[n] = '\0';
-	return (s);
 }
 
 static void
@@ -271,19 +218,17 @@ sb_snapshot_free(struct scrollback_state *sb)
 static void
 sb_snapshot(struct scrollback_state *sb)
 {
-	VTermPos	pos;
-	int		i;
+	int	row, col, i;
 
 	sb_snapshot_free(sb);
-	vterm_state_get_cursorpos(sb->state, &pos);
-	if (pos.row > sb->rows)
-		pos.row = sb->rows;
-	if (pos.row > 0)
-		sb->snap = xreallocarray(NULL, (size_t)pos.row,
-		    sizeof *sb->snap);
-	for (i = 0; i < pos.row; i++)
-		sb->snap[i] = sb_row_text(sb, i);
-	sb->nsnap = pos.row;
+	model_cursor(sb->model, &row, &col);
+	if (row > sb->rows)
+		row = sb->rows;
+	if (row > 0)
+		sb->snap = xreallocarray(NULL, (size_t)row, sizeof *sb->snap);
+	for (i = 0; i < row; i++)
+		sb->snap[i] = model_row_text(sb->model, i);
+	sb->nsnap = row;
 	sb->snap_valid = 1;
 }
 
@@ -488,13 +433,12 @@ sb_erase(struct scrollback_state *sb)
 static void
 sb_erase_all(struct scrollback_state *sb)
 {
-	VTermPos	pos;
-	int		row;
+	int	row, crow, ccol;
 
-	vterm_state_get_cursorpos(sb->state, &pos);
+	model_cursor(sb->model, &crow, &ccol);
 	for (row = 1; row <= sb->rows; row++)
 		sb_emitf(sb, "\033[%d;1H\033[2K", row);
-	sb_emitf(sb, "\033[%d;%dH", pos.row + 1, pos.col + 1);
+	sb_emitf(sb, "\033[%d;%dH", crow + 1, ccol + 1);
 }
 
 /* CSI top ; bottom r: the scroll region, to put back after a repair. */
@@ -527,8 +471,7 @@ sb_filter(struct scrollback_state *sb, const char *data, size_t len)
 {
 	const char	*esc;
 	size_t		 i = 0, start = 0, j, plen;
-	VTermPos	 pos;
-	int		 clear;
+	int		 clear, row, col;
 
 	while (i < len) {
 		esc = memchr(data + i, ESC, len - i);
@@ -554,8 +497,8 @@ sb_filter(struct scrollback_state *sb, const char *data, size_t len)
 		if (plen == 1 && data[i + 2] == '2')
 			clear = 1;
 		else if (plen == 0 || (plen == 1 && data[i + 2] == '0')) {
-			vterm_state_get_cursorpos(sb->state, &pos);
-			clear = (pos.row == 0 && pos.col == 0);
+			model_cursor(sb->model, &row, &col);
+			clear = (row == 0 && col == 0);
 		}
 		if (clear && sb->synced)
 			sb_erase_all(sb);
@@ -629,7 +572,8 @@ sb_watch(struct scrollback_state *sb)
 	char	**rows;
 	int	  n, d, i, found = -1, matched;
 
-	if (sb->pushed > 0 || sb->watched > SB_WATCH_MAX) {
+	if (model_pushed(sb->model) != sb->pushed ||
+	    sb->watched > SB_WATCH_MAX) {
 		log_debug("replay: redraw not recognised");
 		sb_pane_free(sb);
 		return;
@@ -637,7 +581,7 @@ sb_watch(struct scrollback_state *sb)
 	n = sb->npane < sb->rows ? sb->npane : sb->rows;
 	rows = xreallocarray(NULL, (size_t)n + 1, sizeof *rows);
 	for (i = 0; i < n; i++)
-		rows[i] = sb_row_text(sb, i);
+		rows[i] = model_row_text(sb->model, i);
 	for (d = 0; found == -1 && d + SB_WATCH_MIN <= sb->npane; d++) {
 		if (rows[0][0] == '\0' ||
 		    strcmp(rows[0], sb->pane_plain[d]) != 0)
@@ -693,10 +637,9 @@ sb_watch(struct scrollback_state *sb)
 static void
 sb_replay(struct scrollback_state *sb, char *block, size_t len)
 {
-	VTermPos	  pos;
 	char		**lines = NULL, **plain = NULL, *p, *nl;
 	size_t		  nlines = 0, i, k, nhist, total = 0, from = 0;
-	int		  hist, alt, capped, found, matches = 0, row;
+	int		  hist, alt, capped, found, matches = 0, row, crow, ccol;
 
 	sb->last_replayed = sb->last_capped = 0;
 	sb->synced = 0;	/* unless the replay takes the screen over */
@@ -778,9 +721,9 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 		sb_emitf(sb, "\033[m\r\n");
 	}
 	/* Scroll what is still on the screen into the history too. */
-	vterm_state_get_cursorpos(sb->state, &pos);
+	model_cursor(sb->model, &crow, &ccol);
 	sb_emitf(sb, "\033[%d;1H", sb->rows);
-	for (row = 0; row < pos.row; row++)
+	for (row = 0; row < crow; row++)
 		sb_emit(sb, "\n", 1);
 	sb_emitf(sb, "\033[H");
 	sb->last_replayed = from < nhist ? (int)(nhist - from) : 0;
@@ -799,7 +742,7 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 	}
 	sb->watching = sb->npane >= SB_WATCH_MIN;
 	sb->watched = 0;
-	sb->pushed = 0;
+	sb->pushed = model_pushed(sb->model);
 	log_debug("replay: %d rows into the history (%d not replayed)",
 	    sb->last_replayed, capped);
 
