@@ -185,15 +185,7 @@ struct modes {
 #define REPLAY_FP_MAX	32	/* characters kept of a fingerprint */
 #define REPLAY_CAP	10000	/* rows replayed at most */
 
-struct scrollback_state;	/* reattach/model.c */
-struct model;
-struct model *model_new(int, int);
-void	 model_free(struct model *);
-void	 model_feed(struct model *, const char *, size_t);
-void	 model_resize(struct model *, int, int);
-void	 model_cursor(const struct model *, int *, int *);
-unsigned int model_pushed(const struct model *);
-char	*model_row_text(const struct model *, int);
+struct scrollback_state;	/* reattach/scrollback.c */
 
 /* reattach/scrollback.c */
 
