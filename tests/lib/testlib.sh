@@ -347,8 +347,12 @@ t_term_start()
 	set -g exit-empty on
 	EOF
 	printf -v cmd '%q ' "$@"
+	# The old server may still be on its way out: wait, and try twice.
+	t_poll 5 eval '! t_outer list-sessions >/dev/null 2>&1'
 	t_outer -f "$T/outer.conf" new-session -d -s term -x 100 -y 30 \
 	    "cd $(printf %q "$T") && $cmd; echo \$? >term.status" ||
+	    { sleep 0.5; t_outer -f "$T/outer.conf" new-session -d -s term \
+	    -x 100 -y 30 "cd $(printf %q "$T") && $cmd; echo \$? >term.status"; } ||
 	    t_die "outer tmux did not start"
 }
 
