@@ -203,6 +203,29 @@ struct modes {
 	int		 filter_altscreen;	/* drop the alt screen switches */
 };
 
+/*
+ * Replaying what scrolled by during an outage: the remote prints the rows
+ * after an anchor between marker lines before it attaches.
+ */
+#define REPLAY_BEGIN	"limpet-replay-begin"
+#define REPLAY_INFO	"limpet-replay-info"
+#define REPLAY_CUT	"limpet-replay-cut"
+#define REPLAY_END	"limpet-replay-end"
+#define REPLAY_FP_ROWS	3	/* rows fingerprinted to find the anchor */
+#define REPLAY_FP_MAX	32	/* characters kept of a fingerprint */
+#define REPLAY_CAP	10000	/* rows replayed at most */
+
+struct scrollback_state;	/* reattach/scrollback.c */
+
+/* reattach/scrollback.c */
+
+struct replay_anchor {
+	/* Fingerprints of the last rows above the cursor, oldest first. */
+	char		 fp[REPLAY_FP_ROWS][REPLAY_FP_MAX + 1];
+	int		 nfp;
+	int		 back;	/* rows wanted before the last one */
+};
+
 /* The user's terminal. */
 struct tty {
 	int		 in;
@@ -377,10 +400,35 @@ int	 spawn_command(char *const *, char *, size_t);
 char	*remote_command(enum mux, const char *);
 char	*remote_list_command(void);
 char	*remote_kill_command(enum mux, const char *);
+char	*remote_command_replay(enum mux, const char *,
+	     const struct replay_anchor *);
 
 /* reattach/classify.c */
 enum line_kind classify_line(const char *);
 void	 classify_end(int, int, const char *, struct end_info *);
+
+/* reattach/model.c */
+struct model;
+struct model *model_new(int, int);
+void	 model_free(struct model *);
+void	 model_feed(struct model *, const char *, size_t);
+void	 model_resize(struct model *, int, int);
+void	 model_cursor(const struct model *, int *, int *);
+unsigned int model_pushed(const struct model *);
+char	*model_row_text(const struct model *, int);
+
+/* reattach/scrollback.c */
+struct scrollback_state *scrollback_new(int, int);
+void	 scrollback_free(struct scrollback_state *);
+void	 scrollback_resize(struct scrollback_state *, int, int);
+char	*scrollback_command(struct scrollback_state *, enum mux, const char *);
+void	 scrollback_begin(struct scrollback_state *);
+size_t	 scrollback_feed(struct scrollback_state *, const char *, size_t,
+	     const char **);
+int	 scrollback_want_redraw(struct scrollback_state *);
+void	 scrollback_last(const struct scrollback_state *, int *, int *);
+void	 scrollback_fingerprint(const char *, char *, size_t);
+void	 scrollback_plain(char *);
 
 /* reattach/modes.c */
 void	 modes_init(struct modes *, int);

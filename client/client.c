@@ -129,6 +129,8 @@ struct client {
 	struct tty		 tty;
 	struct escape		 esc;
 	struct modes		 modes;
+	struct scrollback_state	*sb;		/* native scrollback, or NULL */
+	char			 session[SESSION_NAME_MAX + 1];
 	struct evbuffer		*to_tty;
 	struct evbuffer		*pending_input;
 	struct evbuffer		*unanswered;	/* sent, nothing came back */
@@ -213,6 +215,8 @@ static void	 client_probes_update(struct client *);
 static void	 client_probes_stop(struct client *);
 static void	 client_watch_start(struct client *);
 static void	 client_watch_stop(struct client *);
+
+static char	**client_replay_argv(struct client *, int);
 
 static struct conn *conn_start(struct client *, int);
 static void	 conn_free(struct conn *);
@@ -658,19 +662,41 @@ client_set_up(struct client *c)
 
 /* --- connections ------------------------------------------------------- */
 
+/*
+ * A reconnect in native scrollback mode asks the remote for what scrolled
+ * by meanwhile (see scrollback.c); NULL means the usual command.
+ */
+static char **
+client_replay_argv(struct client *c, int speculative)
+{
+	char	**argv, *cmd;
+
+	if (c->sb == NULL || !c->ever_established ||
+	    (cmd = scrollback_command(c->sb, c->set->mux, c->session)) == NULL)
+		return (NULL);
+	argv = ssh_build_argv(c->opts, c->set, cmd, speculative);
+	free(cmd);
+	return (argv);
+}
+
 static struct conn *
 conn_start(struct client *c, int speculative)
 {
 	struct conn	*conn;
 	struct winsize	 ws;
+	char		**replay_argv;
+	int		 rc;
 
 	tty_get_size(&c->tty, &ws);
 	conn = xcalloc(1, sizeof *conn);
 	conn->c = c;
 	conn->speculative = speculative;
 	conn->proc.master = conn->proc.outfd = conn->proc.errfd = -1;
-	if (ssh_spawn(speculative ? c->argv_batch : c->argv, &ws,
-	    &conn->proc) == -1) {
+	replay_argv = client_replay_argv(c, speculative);
+	rc = ssh_spawn(replay_argv != NULL ? replay_argv :
+	    speculative ? c->argv_batch : c->argv, &ws, &conn->proc);
+	ssh_free_argv(replay_argv);
+	if (rc == -1) {
 		free(conn);
 		snprintf(c->down_reason, sizeof c->down_reason,
 		    "can't start ssh: %s", strerror(errno));
@@ -824,6 +850,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	struct conn	*conn = arg;
 	struct client	*c = conn->c;
 	char		*in = c->rbuf + MODES_HOLD_MAX, *out;
+	const char	*data;
 	ssize_t		 n;
 	size_t		 len;
 	int		 phase;
@@ -848,6 +875,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	if (!conn->established) {
 		conn->established = 1;
 		c->ever_established = 1;
+		if (c->sb != NULL)
+			scrollback_begin(c->sb);
 		if (!c->target_ok && !evtimer_pending(c->ev_resolve, NULL))
 			evtimer_add_ms(c->ev_resolve, 1000);
 		if (c->tw.fd != -1 && c->set->stall_timeout > 0 &&
@@ -881,7 +910,12 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	/* Scanned in place, after the bytes held from the last read. */
 	out = in - c->modes.nheld;
 	len = modes_feed(&c->modes, in, (size_t)n, out);
-	client_to_tty(c, out, len);
+	data = out;
+	if (c->sb != NULL)
+		len = scrollback_feed(c->sb, out, len, &data);
+	client_to_tty(c, data, len);
+	if (c->sb != NULL && scrollback_want_redraw(c->sb))
+		client_poke_remote_size(c);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		c->master_paused = 1;
 		event_del(conn->ev_read);
@@ -1665,6 +1699,8 @@ cb_signal(evutil_socket_t sig, short events, void *arg)
 		break;
 	case SIGWINCH:
 		tty_get_size(&c->tty, &ws);
+		if (c->sb != NULL)
+			scrollback_resize(c->sb, ws.ws_row, ws.ws_col);
 		if (c->conn != NULL)
 			ioctl(c->conn->proc.master, TIOCSWINSZ, &ws);
 		if (c->spec != NULL)
@@ -1712,6 +1748,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	struct client		*c;
 	struct conn		*conn;
 	struct event_config	*cfg;
+	struct winsize		 ws;
 	size_t			 i;
 	int			 status;
 
@@ -1740,6 +1777,11 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	escape_init(&c->esc, set->escape_char);
 	modes_init(&c->modes, set->mux != MUX_NONE &&
 	    set->scrollback == SCROLLBACK_NATIVE);
+	if (c->modes.filter_altscreen && session_expand(set->session,
+	    opts->host, c->session, sizeof c->session, NULL, 0) == 0) {
+		tty_get_size(&c->tty, &ws);
+		c->sb = scrollback_new(ws.ws_row, ws.ws_col);
+	}
 	notice_init(STDOUT_FILENO);
 
 	/* Terminals are not pollable with kqueue on some systems. */
@@ -1827,6 +1869,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	evbuffer_free(c->pending_input);
 	evbuffer_free(c->unanswered);
 	event_base_free(c->base);
+	scrollback_free(c->sb);
 	ssh_free_argv(c->argv);
 	ssh_free_argv(c->argv_batch);
 	free(c->exit_message);

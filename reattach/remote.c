@@ -15,6 +15,7 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "limpet.h"
 
@@ -36,9 +37,14 @@
 /* Exit status of a missing multiplexer, as a shell reports "not found". */
 #define REMOTE_NOT_FOUND	127
 
-static char	*remote_tmux(const char *);
+static char	*remote_tmux(const char *, const char *);
 static char	*remote_screen_find(const char *);
-static char	*remote_screen(const char *);
+static char	*remote_screen(const char *, const char *);
+static unsigned long remote_fp_hash(const char *);
+static char	*remote_replay_awk(const struct replay_anchor *, int);
+static char	*remote_replay_tmux(const char *,
+		     const struct replay_anchor *);
+static char	*remote_replay_screen(const struct replay_anchor *);
 static char	*remote_use(const char *, const char *, int);
 static char	*remote_wrap(const char *);
 
@@ -48,11 +54,11 @@ static char	*remote_wrap(const char *);
  * a dead link leaves behind.
  */
 static char *
-remote_tmux(const char *name)
+remote_tmux(const char *name, const char *replay)
 {
 	char	*s;
 
-	xasprintf(&s, "exec tmux new-session -A -D -s %s", name);
+	xasprintf(&s, "%sexec tmux new-session -A -D -s %s", replay, name);
 	return (s);
 }
 
@@ -94,7 +100,7 @@ remote_screen_find(const char *name)
 }
 
 static char *
-remote_screen(const char *name)
+remote_screen(const char *name, const char *replay)
 {
 	char	*find, *s;
 
@@ -102,10 +108,143 @@ remote_screen(const char *name)
 	xasprintf(&s, "%s; "
 	    "s=$(limpet_find); "
 	    "if [ -z \"$s\" ]; then screen -dmS %s; s=$(limpet_find); fi; "
+	    "%s"
 	    "if [ -n \"$s\" ]; then exec screen -D -r \"$s\"; fi; "
 	    "exec screen -D -R -S %s",
-	    find, name, name);
+	    find, name, replay, name);
 	free(find);
+	return (s);
+}
+
+/*
+ * After a reconnect limpet asks for the rows that scrolled by while it was
+ * away, to write them into the terminal's own history. Before attaching,
+ * the script prints a block between two marker lines:
+ *
+ *	limpet-replay-begin
+ *	limpet-replay-info H SKIP CAPPED FOUND
+ *	H history rows, oldest first, with their colours
+ *	limpet-replay-cut
+ *	the rows of the pane as it is now
+ *	limpet-replay-end
+ *
+ * Only rows from the one limpet last saw on the terminal onwards are sent,
+ * so a reconnect after a quiet outage costs a screenful: awk finds that
+ * row in the history by a fingerprint (letters and digits only, so it can
+ * stand in the command unquoted) of the last few rows above the cursor.
+ * Everything awk needs as a string comes in with -v: the script must hold
+ * no double quote of its own inside the double-quoted program, no "$"
+ * and no backslash.
+ *
+ * tmux prints the pane's history size and whether it shows something else
+ * than its screen (the alternate screen, or copy mode scrolled back into
+ * the history: the terminal showed rows it already had), then the history
+ * and the pane, in one command list so no output lands between them; with
+ * no history, "-E -1" still prints the pane's first row, which is dropped. screen writes its history and window into a file with
+ * "hardcopy -h"; "-Q info" says how many of those rows are the window.
+ */
+#define REPLAY_AWK \
+	"BEGIN { alt = 0; getline hd; " \
+	"if (y == 1) { split(hd, v, o); ph = v[3] + 0; hs = 1 } " \
+	"else { split(hd, v); hs = v[1] + 0; alt = v[2] + v[3] } " \
+	"n = 0; cut = -1; w = 0; " \
+	"while ((getline l) > 0) { " \
+	"if (l == c) { if (hs == 0) { n = 0; w = 0; f2 = z; f3 = z } " \
+	"cut = n; continue } " \
+	"n++; r[n] = l; p = l; gsub(/[^ -~][[][0-9;:]*m/, z, p); " \
+	"gsub(/[^A-Za-z0-9]/, z, p); p = substr(p, 1, q); h = 0; " \
+	"for (t = 1; t <= length(p); t++) " \
+	"h = (h * 31 + index(d, substr(p, t, 1))) % 1000003; " \
+	"f1 = f2; f2 = f3; f3 = h z; " \
+	"if ((k < 3 || f1 == a1) && (k < 2 || f2 == a2) && f3 == a3) " \
+	"w = n } " \
+	"if (y == 1) cut = n - ph; " \
+	"if (w == 0 || cut < 0 || (y == 1 && ph < 1)) " \
+	"{ print i, 0, alt, 0, 0; exit } " \
+	"s = w - b; if (s < 1) s = 1; e = 0; " \
+	"if (cut - s + 1 > x) { e = cut - x + 1 - s; s = cut - x + 1 } " \
+	"h = cut - s + 1; if (h < 0) h = 0; " \
+	"print i, h, alt, e, 1; " \
+	"for (j = s; j <= cut; j++) print r[j]; " \
+	"print c; " \
+	"for (j = (s > cut ? s : cut + 1); j <= n; j++) print r[j] }"
+
+/*
+ * The fingerprints travel as a hash, the same one the awk script computes
+ * (each character's place in REPLAY_FP_DIGITS, base 31, modulo a prime):
+ * rows of the user's screen have no business in the process lists of
+ * either machine. A collision only makes an anchor ambiguous, and an
+ * ambiguous anchor is not replayed.
+ */
+#define REPLAY_FP_DIGITS \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+static unsigned long
+remote_fp_hash(const char *fp)
+{
+	const char	*at;
+	unsigned long	 h = 0;
+
+	for (; *fp != '\0'; fp++) {
+		at = strchr(REPLAY_FP_DIGITS, *fp);
+		h = (h * 31 + (at != NULL ? (unsigned long)(at -
+		    REPLAY_FP_DIGITS) + 1 : 0)) % 1000003;
+	}
+	return (h);
+}
+
+static char *
+remote_replay_awk(const struct replay_anchor *a, int screen)
+{
+	const char	*fp[REPLAY_FP_ROWS];
+	char		*s;
+	int		 i, skip = REPLAY_FP_ROWS - a->nfp;
+
+	for (i = 0; i < REPLAY_FP_ROWS; i++)
+		fp[i] = (i >= skip) ? a->fp[i - skip] : "";
+	xasprintf(&s, "awk -v k=%d -v a1=%lu -v a2=%lu -v a3=%lu -v b=%d "
+	    "-v y=%d -v o=, -v q=%d -v x=%d -v c=%s -v i=%s -v d=%s -v z= "
+	    "\"%s\"", a->nfp, remote_fp_hash(fp[0]), remote_fp_hash(fp[1]),
+	    remote_fp_hash(fp[2]), a->back, screen, REPLAY_FP_MAX, REPLAY_CAP,
+	    REPLAY_CUT, REPLAY_INFO, REPLAY_FP_DIGITS, REPLAY_AWK);
+	return (s);
+}
+
+/* The tmux block, printed before the attach. */
+static char *
+remote_replay_tmux(const char *name, const struct replay_anchor *a)
+{
+	char	*awk, *s;
+
+	awk = remote_replay_awk(a, 0);
+	xasprintf(&s, "stty -echo 2>/dev/null; echo %s; "
+	    "if tmux has-session -t =%s 2>/dev/null; then "
+	    "tmux display-message -p -t =%s: "
+	    "\"#{history_size} #{alternate_on} #{pane_in_mode}\" \";\" "
+	    "capture-pane -p -e -S - -E -1 -t =%s: \";\" "
+	    "display-message -p -t =%s: %s \";\" "
+	    "capture-pane -p -e -S 0 -E - -t =%s: 2>/dev/null | %s; fi; "
+	    "echo %s; ",
+	    REPLAY_BEGIN, name, name, name, name, REPLAY_CUT, name, awk,
+	    REPLAY_END);
+	free(awk);
+	return (s);
+}
+
+/* The screen block: $s is the session's PID.NAME, if there is one. */
+static char *
+remote_replay_screen(const struct replay_anchor *a)
+{
+	char	*awk, *s;
+
+	awk = remote_replay_awk(a, 1);
+	xasprintf(&s, "stty -echo 2>/dev/null; echo %s; "
+	    "if [ -n \"$s\" ] && f=$(mktemp 2>/dev/null); then "
+	    "{ echo \"$(screen -S \"$s\" -Q info 2>/dev/null)\"; "
+	    "screen -S \"$s\" -X hardcopy -h \"$f\" 2>/dev/null; "
+	    "cat \"$f\"; } | %s; rm -f \"$f\"; fi; echo %s; ",
+	    REPLAY_BEGIN, awk, REPLAY_END);
+	free(awk);
 	return (s);
 }
 
@@ -141,10 +280,33 @@ remote_wrap(const char *script)
 char *
 remote_command(enum mux mux, const char *name)
 {
-	char	*tmux, *screen, *use_tmux, *use_screen, *script, *cmd;
+	return (remote_command_replay(mux, name, NULL));
+}
 
-	tmux = remote_tmux(name);
-	screen = remote_screen(name);
+/*
+ * The remote command; with an anchor, each way of attaching first prints
+ * the rows scrolled by since the anchor (an empty block when there is no
+ * multiplexer), so limpet always finds the end of the block.
+ */
+char *
+remote_command_replay(enum mux mux, const char *name,
+    const struct replay_anchor *anchor)
+{
+	char	*tmux, *screen, *use_tmux, *use_screen, *script, *cmd;
+	char	*rtmux, *rscreen, *rnone;
+
+	if (anchor != NULL) {
+		rtmux = remote_replay_tmux(name, anchor);
+		rscreen = remote_replay_screen(anchor);
+		xasprintf(&rnone, "echo %s; echo %s; ", REPLAY_BEGIN,
+		    REPLAY_END);
+	} else {
+		rtmux = xstrdup("");
+		rscreen = xstrdup("");
+		rnone = xstrdup("");
+	}
+	tmux = remote_tmux(name, rtmux);
+	screen = remote_screen(name, rscreen);
 	switch (mux) {
 	case MUX_TMUX:
 		script = remote_use("tmux", tmux, 1);
@@ -166,13 +328,17 @@ remote_command(enum mux mux, const char *name)
 		xasprintf(&script, "%s; %s; "
 		    "echo \"limpet: neither tmux nor screen is installed on "
 		    "this host; this shell will not survive a disconnect\" "
-		    ">&2; exec \"${SHELL:-/bin/sh}\" -l", use_tmux, use_screen);
+		    ">&2; %sexec \"${SHELL:-/bin/sh}\" -l", use_tmux,
+		    use_screen, rnone);
 		free(use_screen);
 		free(use_tmux);
 		break;
 	}
 	free(screen);
 	free(tmux);
+	free(rtmux);
+	free(rscreen);
+	free(rnone);
 
 	cmd = remote_wrap(script);
 	free(script);

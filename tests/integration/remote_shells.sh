@@ -35,12 +35,14 @@ check() {
 	fi
 }
 
-# Directories for PATH: both fakes, only one, or neither. Each holds sh
-# and tail, which the remote script itself needs.
+# Directories for PATH: both fakes, only one, or neither. Each holds the
+# tools the remote script itself needs (the replay block wants awk, cat,
+# mktemp, rm and stty).
 mkdir -p "$TMP/home" "$TMP/both" "$TMP/tmux" "$TMP/screen" "$TMP/neither"
 for d in both tmux screen neither; do
-	ln -s "$(command -v sh)" "$TMP/$d/sh"
-	ln -s "$(command -v tail)" "$TMP/$d/tail"
+	for tool in sh tail awk cat mktemp rm stty; do
+		ln -s "$(command -v $tool)" "$TMP/$d/$tool"
+	done
 done
 
 cat >"$TMP/both/tmux" <<'EOF'
@@ -95,20 +97,25 @@ if command -v timeout >/dev/null 2>&1; then
 	TIMEOUT="timeout 20"
 fi
 
-# run SHELL PATHDIR MODE SESSION [CREATE]: as sshd would, in a clean
-# environment; sets rc, and leaves the fakes' log, stdout and stderr.
+# run SHELL PATHDIR MODE SESSION [CREATE [REPLAY...]]: as sshd would, in
+# a clean environment; sets rc, and leaves the fakes' log, stdout and
+# stderr. REPLAY (rows back and fingerprints) asks for the replay block.
 # MODE "list" runs --list's command, "kill-MUX" --kill's.
 run() {
-	case $3 in
+	r_sh=$1 r_dir=$2 r_mode=$3 r_name=$4 r_create=${5:-yes}
+	shift 4
+	[ $# -gt 0 ] && shift
+	case $r_mode in
 	list) cmd=$("$REMOTECMD" list) || { rc=99; return; } ;;
-	kill-*) cmd=$("$REMOTECMD" kill "${3#kill-}" "$4") ||
+	kill-*) cmd=$("$REMOTECMD" kill "${r_mode#kill-}" "$r_name") ||
 	    { rc=99; return; } ;;
-	*) cmd=$("$REMOTECMD" "$3" "$4") || { rc=99; return; } ;;
+	*) cmd=$("$REMOTECMD" "$r_mode" "$r_name" "$@") ||
+	    { rc=99; return; } ;;
 	esac
 	: >"$LOG"
-	$TIMEOUT env -i HOME="$TMP/home" PATH="$TMP/$2" SHELL="$1" \
-	    TERM=dumb FAKE_LOG="$LOG" FAKE_LS="$LS" FAKE_CREATE="${5:-yes}" \
-	    "$1" -c "$cmd" <"$IN" >"$OUT" 2>"$ERR"
+	$TIMEOUT env -i HOME="$TMP/home" PATH="$TMP/$r_dir" SHELL="$r_sh" \
+	    TERM=dumb FAKE_LOG="$LOG" FAKE_LS="$LS" FAKE_CREATE="$r_create" \
+	    "$r_sh" -c "$cmd" <"$IN" >"$OUT" 2>"$ERR"
 	rc=$?
 }
 
@@ -184,6 +191,30 @@ for name in bash dash zsh fish tcsh; do
 	check "$name auto neither: warning" "$(grep '^limpet:' "$ERR")" \
 	    "$WARNING"
 	check "$name auto neither: login shell" \
+	    "$(grep LOGIN_SHELL_RAN "$OUT")" LOGIN_SHELL_RAN
+
+	# A reconnect's command prints the replay block (empty here: the
+	# fakes have no history), then attaches as usual.
+	: >"$LS"
+	run "$sh" both tmux name_1 yes 30 HB1 HB2
+	check "$name tmux replay: status" "$rc" 0
+	check "$name tmux replay: argv" "$(log)" \
+	    "tmux has-session -t =name_1|tmux display-message -p -t =name_1: #{history_size} #{alternate_on} #{pane_in_mode} ; capture-pane -p -e -S - -E -1 -t =name_1: ; display-message -p -t =name_1: limpet-replay-cut ; capture-pane -p -e -S 0 -E - -t =name_1:|tmux new-session -A -D -s name_1|"
+	check "$name tmux replay: block" "$(tr '\n' '|' <"$OUT")" \
+	    "limpet-replay-begin|limpet-replay-info 0 0 0 0|limpet-replay-end|"
+	check "$name tmux replay: quiet" "$(cat "$ERR")" ""
+	printf '\t12345.name_1\t(Detached)\n' >"$LS"
+	run "$sh" both screen name_1 yes 30 HB1
+	check "$name screen replay: argv" "$(log)" \
+	    "screen -ls|screen -S 12345.name_1 -Q info|screen -S 12345.name_1 -X hardcopy -h $(sed -n 's/.*hardcopy -h //p' "$LOG")|screen -D -r 12345.name_1|"
+	check "$name screen replay: block" "$(tr '\n' '|' <"$OUT")" \
+	    "limpet-replay-begin|limpet-replay-info 0 0 0 0|limpet-replay-end|"
+	check "$name screen replay: quiet" "$(cat "$ERR")" ""
+	run "$sh" neither auto name_1 yes 30 HB1
+	check "$name auto neither replay: an empty block first" \
+	    "$(head -n 2 "$OUT" | tr '\n' '|')" \
+	    "limpet-replay-begin|limpet-replay-end|"
+	check "$name auto neither replay: then the login shell" \
 	    "$(grep LOGIN_SHELL_RAN "$OUT")" LOGIN_SHELL_RAN
 
 	# none: a login shell, no warning, no multiplexer.

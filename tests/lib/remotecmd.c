@@ -15,10 +15,12 @@
  */
 
 /*
- * remotecmd MUX SESSION: print the remote command limpet would give ssh,
- * without a trailing newline, so shell tests can run it under each
- * login shell exactly as sshd would. "remotecmd list" and "remotecmd kill
- * MUX SESSION" print the commands of --list and --kill.
+ * remotecmd MUX SESSION [BACK FINGERPRINT...]: print the remote command
+ * limpet would give ssh, without a trailing newline, so shell tests can
+ * run it under each login shell exactly as sshd would. With BACK and up
+ * to three fingerprints, the command that first prints the replay block.
+ * "remotecmd list" and "remotecmd kill MUX SESSION" print the commands of
+ * --list and --kill.
  */
 
 #include <stdio.h>
@@ -40,9 +42,10 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	size_t	 i;
-	char	*cmd;
-	int	 kill = 0;
+	struct replay_anchor	 anchor;
+	size_t			 i;
+	int			 j, kill = 0;
+	char			*cmd;
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0)
 		cmd = remote_list_command();
@@ -52,9 +55,11 @@ main(int argc, char **argv)
 			argc--;
 			argv++;
 		}
-		if (argc != 3) {
+		if (argc < 3 || argc == 4 || argc > 4 + REPLAY_FP_ROWS ||
+		    (kill && argc != 3)) {
 			fprintf(stderr, "usage: remotecmd [kill] "
-			    "auto|tmux|screen|none session | list\n");
+			    "auto|tmux|screen|none session "
+			    "[back fingerprint...] | list\n");
 			return (64);
 		}
 		for (i = 0; i < sizeof muxes / sizeof muxes[0]; i++) {
@@ -68,7 +73,17 @@ main(int argc, char **argv)
 		}
 		if (kill)
 			cmd = remote_kill_command(muxes[i].mux, argv[2]);
-		else
+		else if (argc > 3) {
+			memset(&anchor, 0, sizeof anchor);
+			anchor.back = atoi(argv[3]);
+			for (j = 4; j < argc; j++) {
+				snprintf(anchor.fp[anchor.nfp],
+				    sizeof anchor.fp[0], "%s", argv[j]);
+				anchor.nfp++;
+			}
+			cmd = remote_command_replay(muxes[i].mux, argv[2],
+			    &anchor);
+		} else
 			cmd = remote_command(muxes[i].mux, argv[2]);
 	}
 	if (cmd == NULL) {

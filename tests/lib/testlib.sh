@@ -347,8 +347,12 @@ t_term_start()
 	set -g exit-empty on
 	EOF
 	printf -v cmd '%q ' "$@"
+	# The old server may still be on its way out: wait, and try twice.
+	t_poll 5 eval '! t_outer list-sessions >/dev/null 2>&1'
 	t_outer -f "$T/outer.conf" new-session -d -s term -x 100 -y 30 \
 	    "cd $(printf %q "$T") && $cmd; echo \$? >term.status" ||
+	    { sleep 0.5; t_outer -f "$T/outer.conf" new-session -d -s term \
+	    -x 100 -y 30 "cd $(printf %q "$T") && $cmd; echo \$? >term.status"; } ||
 	    t_die "outer tmux did not start"
 }
 
@@ -577,4 +581,135 @@ t_wait_notice()
 	t_term_dump
 	t_fail "no \"reconnecting\" notice on the bottom line after $secs s"
 	return 1
+}
+
+# ---- scrollback ------------------------------------------------------------
+
+# t_hb_start: a heartbeat in the remote shell, "HB <n>" every 50 ms.
+t_hb_start()
+{
+	t_term_type 'i=0; while :; do i=$((i+1)); echo "HB $i"; sleep 0.05; done'
+	t_term_keys Enter
+}
+
+t_hb_stop() { t_term_keys C-c; }
+
+# The heartbeat numbers in the terminal's history and screen, in order.
+t_hb_numbers() { t_term_history | sed -n 's/^HB \([0-9][0-9]*\)$/\1/p'; }
+
+# The highest heartbeat the terminal shows, 0 when none.
+t_hb_last() { t_hb_numbers | sort -n | tail -n 1 | grep . || echo 0; }
+
+# The highest heartbeat the remote session printed (tmux or screen).
+t_hb_remote_last()
+{
+	local f=$T/hardcopy
+	case $1 in
+	tmux)
+		t_remote_tmux capture-pane -p -S - -E - -t "=$2:" 2>/dev/null ;;
+	screen)
+		rm -f "$f"
+		t_remote_screen -S "$(t_remote_screen -ls | sed -n "s/^[[:space:]]*\([0-9]*\.$2\)[[:space:]].*/\1/p" | head -n 1)" \
+		    -X hardcopy -h "$f" >/dev/null 2>&1
+		# screen may still be writing it.
+		t_poll 3 eval '[ -s "$f" ] && s1=$(wc -c <"$f") && sleep 0.2 && [ "$(wc -c <"$f")" = "$s1" ]'
+		cat "$f" 2>/dev/null ;;
+	esac | sed -n 's/^HB \([0-9][0-9]*\)$/\1/p' | sort -n | tail -n 1 |
+	    grep . || echo 0
+}
+
+# t_hb_once FROM TO: every heartbeat from FROM to TO is in the terminal's
+# history exactly once and in order; says what is wrong when not.
+t_hb_once()
+{
+	local from=$1 to=$2 got want
+	got=$(t_hb_numbers | awk -v f="$from" -v t="$to" '$1 >= f && $1 <= t')
+	want=$(seq "$from" "$to")
+	[ "$got" = "$want" ] && return 0
+	t_log "heartbeats $from..$to: $(printf '%s\n' "$got" | grep -c .) lines, $(printf '%s\n' "$got" | sort -n | uniq -d | grep -c .) duplicated, $(printf '%s\n' "$want" | grep -vxF -f <(printf '%s\n' "$got") | grep -c .) missing"
+	t_log "missing: $(printf '%s\n' "$want" | grep -vxF -f <(printf '%s\n' "$got") | head -n 20 | tr '\n' ' ')"
+	t_log "duplicated: $(printf '%s\n' "$got" | sort -n | uniq -d | head -n 20 | tr '\n' ' ')"
+	return 1
+}
+
+# t_term_flag NAME: a format variable of the terminal's pane (1 or 0), for
+# the modes the remote turned on there: mouse_any_flag, keypad_flag,
+# keypad_cursor_flag, alternate_on... (tmux 3.3a has none for bracketed
+# paste: see t_term_bracketed_paste).
+t_term_flag() { t_outer display-message -p -t term: "#{$1}"; }
+
+# t_term_flags_are VALUE NAME...: every named flag has VALUE.
+t_term_flags_are()
+{
+	local want=$1 name
+	shift
+	for name; do
+		[ "$(t_term_flag "$name")" = "$want" ] || return 1
+	done
+}
+
+# t_term_bracketed_paste: whether the program now running in the terminal
+# (cat -v) gets a paste bracketed, which is what the terminal does when
+# the bracketed paste mode was left on.
+t_term_bracketed_paste()
+{
+	local mark=paste$RANDOM
+	t_outer set-buffer -b limpet-test "$mark" &&
+	    t_outer paste-buffer -p -d -b limpet-test -t term: ||
+	    t_die "paste into the terminal failed"
+	t_term_wait "$mark" 5
+	t_term_has "200~$mark"
+}
+
+# t_limpet_then_cat ARGS...: run limpet as the terminal's program, and
+# cat -v after it, to see what the terminal sends once limpet is gone.
+t_limpet_then_cat()
+{
+	[ -x "$LIMPET" ] || t_die "limpet not built: $LIMPET"
+	t_term_start sh -c "$(t_limpet "$@"); echo limpet-exit:\$?; exec cat -v"
+}
+
+# t_hb_complete LAST SHOWN: every heartbeat from 1 to LAST is in the
+# history, in order, and the only ones there twice are among the SHOWN
+# last rows that were on the screen: a terminal that rewraps its screen
+# when resized may push some of those into its history itself.
+t_hb_complete()
+{
+	local last=$1 shown=$2 got dups
+	got=$(t_hb_numbers | awk -v s="$shown" '
+	    seen[$1] && $1 <= s { next } { seen[$1] = 1; print }')
+	dups=$(t_hb_numbers | sort -n | uniq -d | tr '\n' ' ')
+	[ "$got" = "$(seq 1 "$last")" ] && return 0
+	t_log "heartbeats 1..$last: duplicated: $dups; in order without those shown when the link was lost: no"
+	return 1
+}
+
+# t_hb_outage MUX NAME UNSEEN [CMD...]: limpet through the relay in a new
+# session NAME of MUX with a heartbeat; the link blackholed until the
+# session printed UNSEEN more lines (CMD runs meanwhile), then a new
+# connection lets limpet back in. Sets HB_BEFORE (last heartbeat seen
+# before the outage), HB_DURING (last printed before the link came back)
+# and HB_LAST (last once the heartbeat is stopped).
+t_hb_outage()
+{
+	local mux=$1 name=$2 unseen=$3
+	shift 3
+	t_limpet_start --mux "$mux" --session "$name" relayhost
+	t_remote_shell_pid "start_$name" >/dev/null ||
+	    t_die "$mux: no shell in the session"
+	t_hb_start
+	t_term_wait_history '^HB 40$' 15
+	t_relay hold >/dev/null || t_die "relay hold"
+	t_wait_notice 8
+	HB_BEFORE=$(t_hb_last)
+	[ $# -gt 0 ] && "$@"
+	t_poll 30 eval '[ "$(t_hb_remote_last "$mux" "$name")" -ge $((HB_BEFORE + unseen)) ]' ||
+	    t_die "$mux: the heartbeat did not go on during the outage"
+	t_relay orphan >/dev/null || t_die "relay orphan"
+	HB_DURING=$(t_hb_remote_last "$mux" "$name")
+	t_poll 20 eval '[ "$(t_hb_last)" -ge $((HB_DURING + 20)) ]' ||
+	    t_die "$mux: no heartbeat after the reconnect"
+	t_hb_stop
+	HB_LAST=$(t_hb_last)
+	t_log "$mux: link lost after HB $HB_BEFORE, HB $HB_DURING printed unseen, HB $HB_LAST after"
 }

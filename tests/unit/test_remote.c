@@ -102,9 +102,9 @@ sh_syntax_ok(const char *script)
 }
 
 /*
- * Every command has the one shape every login shell reads alike, and the
- * script inside holds nothing that bash, zsh, fish or tcsh would touch
- * inside single quotes.
+ * Every command, with or without the replay block, has the one shape
+ * every login shell reads alike, and the script inside holds nothing that
+ * bash, zsh, fish or tcsh would touch inside single quotes.
  */
 static void
 check_one_shape(char *cmd)
@@ -133,13 +133,25 @@ check_one_shape(char *cmd)
 static void
 check_shape(void)
 {
-	size_t	 i, j;
+	struct replay_anchor	 anchor;
+	size_t			 i, j;
 
-	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+	/* The anchor's fingerprints are letters and digits, maybe none. */
+	memset(&anchor, 0, sizeof anchor);
+	snprintf(anchor.fp[0], sizeof anchor.fp[0], "HB12");
+	snprintf(anchor.fp[2], sizeof anchor.fp[2], "x9");
+	anchor.nfp = 3;
+	anchor.back = 30;
+	for (i = 0; i < 2 * sizeof all / sizeof all[0]; i++) {
 		for (j = 0; j < sizeof names / sizeof names[0]; j++) {
-			check_one_shape(remote_command(all[i], names[j]));
-			check_one_shape(remote_kill_command(all[i],
-			    names[j]));
+			if (i < sizeof all / sizeof all[0]) {
+				check_one_shape(remote_command(all[i],
+				    names[j]));
+				check_one_shape(remote_kill_command(all[i],
+				    names[j]));
+			} else
+				check_one_shape(remote_command_replay(
+				    all[i % 4], names[j], &anchor));
 		}
 	}
 	check_one_shape(remote_list_command());

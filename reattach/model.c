@@ -1,0 +1,317 @@
+/*
+ * Copyright (c) 2026 The limpet authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <vterm.h>
+
+#include "limpet.h"
+
+/*
+ * A model of the text on the user's terminal: libvterm's state machine
+ * (escape sequences, cursor, scroll regions, modes) fed every byte limpet
+ * writes there, over a grid of characters kept here.
+ *
+ * libvterm's own screen layer would do, but it moves every cell of the
+ * screen on each line scrolled, which made relaying a flood of output a
+ * dozen times dearer. Here rows are pointers: a scroll of the whole width
+ * turns them round, and only what limpet needs is kept, the characters.
+ */
+
+#define MODEL_WIDE	((uint32_t)-1)	/* right half of a wide character */
+
+struct model {
+	VTerm		 *vt;
+	VTermState	 *state;
+	int		  rows;
+	int		  cols;
+	uint32_t	**grid;		/* rows of cols characters, 0 blank */
+	unsigned int	  pushed;	/* rows scrolled off the top */
+};
+
+static int	 model_putglyph(VTermGlyphInfo *, VTermPos, void *);
+static int	 model_scrollrect(VTermRect, int, int, void *);
+static int	 model_moverect(VTermRect, VTermRect, void *);
+static int	 model_erase(VTermRect, int, void *);
+static int	 model_resize_cb(int, int, VTermPos *, void *);
+static void	 model_output(const char *, size_t, void *);
+static int	 model_clip(const struct model *, VTermRect *);
+
+static const VTermStateCallbacks model_callbacks = {
+	.putglyph = model_putglyph,
+	.scrollrect = model_scrollrect,
+	.moverect = model_moverect,
+	.erase = model_erase,
+	.resize = model_resize_cb
+};
+
+/* Answers a terminal would send back (cursor reports): nobody asked. */
+static void
+model_output(const char *s, size_t len, void *arg)
+{
+}
+
+static uint32_t **
+model_grid_new(int rows, int cols)
+{
+	uint32_t	**grid;
+	int		  i;
+
+	grid = xcalloc((size_t)rows, sizeof *grid);
+	for (i = 0; i < rows; i++)
+		grid[i] = xcalloc((size_t)cols, sizeof **grid);
+	return (grid);
+}
+
+static void
+model_grid_free(uint32_t **grid, int rows)
+{
+	int	i;
+
+	for (i = 0; i < rows; i++)
+		free(grid[i]);
+	free(grid);
+}
+
+struct model *
+model_new(int rows, int cols)
+{
+	struct model	*m;
+
+	m = xcalloc(1, sizeof *m);
+	if ((m->vt = vterm_new(rows, cols)) == NULL)
+		fatalx("out of memory for the screen model");
+	m->rows = rows;
+	m->cols = cols;
+	m->grid = model_grid_new(rows, cols);
+	vterm_set_utf8(m->vt, 1);
+	vterm_output_set_callback(m->vt, model_output, m);
+	m->state = vterm_obtain_state(m->vt);
+	vterm_state_set_callbacks(m->state, &model_callbacks, m);
+	vterm_state_reset(m->state, 1);
+	return (m);
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	vterm_free(m->vt);
+	model_grid_free(m->grid, m->rows);
+	free(m);
+}
+
+void
+model_feed(struct model *m, const char *data, size_t len)
+{
+	if (len > 0)
+		vterm_input_write(m->vt, data, len);
+}
+
+/* The resize callback below follows with the grid. */
+void
+model_resize(struct model *m, int rows, int cols)
+{
+	vterm_set_size(m->vt, rows, cols);
+}
+
+void
+model_cursor(const struct model *m, int *row, int *col)
+{
+	VTermPos	pos;
+
+	vterm_state_get_cursorpos(m->state, &pos);
+	*row = pos.row;
+	*col = pos.col;
+}
+
+/* Rows scrolled off the top so far: what the terminal put in its history. */
+unsigned int
+model_pushed(const struct model *m)
+{
+	return (m->pushed);
+}
+
+/* One row as UTF-8, without trailing blanks. */
+char *
+model_row_text(const struct model *m, int row)
+{
+	char		*s = xmalloc((size_t)m->cols * 4 + 1);
+	size_t		 n = 0, end = 0;
+	uint32_t	 c;
+	int		 i;
+
+	for (i = 0; row >= 0 && row < m->rows && i < m->cols; i++) {
+		c = m->grid[row][i];
+		if (c == MODEL_WIDE)
+			continue;
+		if (c == 0 || c == ' ') {
+			s[n++] = ' ';
+			continue;
+		}
+		if (c < 0x80)
+			s[n++] = (char)c;
+		else if (c < 0x800) {
+			s[n++] = (char)(0xc0 | (c >> 6));
+			s[n++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			s[n++] = (char)(0xe0 | (c >> 12));
+			s[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			s[n++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			s[n++] = (char)(0xf0 | (c >> 18));
+			s[n++] = (char)(0x80 | ((c >> 12) & 0x3f));
+			s[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			s[n++] = (char)(0x80 | (c & 0x3f));
+		}
+		end = n;
+	}
+	s[end] = '\0';
+	return (s);
+}
+
+/* Keep a rectangle inside the grid; zero when nothing is left of it. */
+static int
+model_clip(const struct model *m, VTermRect *r)
+{
+	if (r->start_row < 0)
+		r->start_row = 0;
+	if (r->start_col < 0)
+		r->start_col = 0;
+	if (r->end_row > m->rows)
+		r->end_row = m->rows;
+	if (r->end_col > m->cols)
+		r->end_col = m->cols;
+	return (r->start_row < r->end_row && r->start_col < r->end_col);
+}
+
+static int
+model_putglyph(VTermGlyphInfo *info, VTermPos pos, void *arg)
+{
+	struct model	*m = arg;
+	int		 i;
+
+	if (pos.row < 0 || pos.row >= m->rows || pos.col < 0 ||
+	    pos.col >= m->cols)
+		return (1);
+	m->grid[pos.row][pos.col] = info->chars[0];
+	for (i = 1; i < info->width && pos.col + i < m->cols; i++)
+		m->grid[pos.row][pos.col + i] = MODEL_WIDE;
+	return (1);
+}
+
+static int
+model_erase(VTermRect rect, int selective, void *arg)
+{
+	struct model	*m = arg;
+	int		 row;
+
+	if (!model_clip(m, &rect))
+		return (1);
+	for (row = rect.start_row; row < rect.end_row; row++) {
+		memset(m->grid[row] + rect.start_col, 0,
+		    (size_t)(rect.end_col - rect.start_col) * sizeof **m->grid);
+	}
+	return (1);
+}
+
+/*
+ * Rows of the whole width scrolled up or down: turn the pointers round.
+ * Anything else is left to libvterm, which moves and erases rectangles.
+ * As terminals do, rows leaving a region that starts at the top row go to
+ * the history.
+ */
+static int
+model_scrollrect(VTermRect rect, int downward, int rightward, void *arg)
+{
+	struct model	 *m = arg;
+	uint32_t	**tmp;
+	int		  height, n, i;
+
+	if (rightward != 0 || rect.start_col != 0 || rect.end_col != m->cols)
+		return (0);
+	if (!model_clip(m, &rect))
+		return (1);
+	height = rect.end_row - rect.start_row;
+	n = downward < 0 ? -downward : downward;
+	if (downward > 0 && rect.start_row == 0)
+		m->pushed += (unsigned int)(n < height ? n : height);
+	if (n >= height)
+		return (model_erase(rect, 0, m));
+	tmp = xreallocarray(NULL, (size_t)n, sizeof *tmp);
+	if (downward > 0) {
+		memcpy(tmp, m->grid + rect.start_row, (size_t)n * sizeof *tmp);
+		memmove(m->grid + rect.start_row, m->grid + rect.start_row + n,
+		    (size_t)(height - n) * sizeof *tmp);
+		memcpy(m->grid + rect.end_row - n, tmp, (size_t)n * sizeof *tmp);
+		for (i = rect.end_row - n; i < rect.end_row; i++)
+			memset(m->grid[i], 0, (size_t)m->cols * sizeof **m->grid);
+	} else {
+		memcpy(tmp, m->grid + rect.end_row - n, (size_t)n * sizeof *tmp);
+		memmove(m->grid + rect.start_row + n, m->grid + rect.start_row,
+		    (size_t)(height - n) * sizeof *tmp);
+		memcpy(m->grid + rect.start_row, tmp, (size_t)n * sizeof *tmp);
+		for (i = rect.start_row; i < rect.start_row + n; i++)
+			memset(m->grid[i], 0, (size_t)m->cols * sizeof **m->grid);
+	}
+	free(tmp);
+	return (1);
+}
+
+static int
+model_moverect(VTermRect dest, VTermRect src, void *arg)
+{
+	struct model	*m = arg;
+	int		 rows = src.end_row - src.start_row, i, row, srow;
+	size_t		 width = (size_t)(src.end_col - src.start_col);
+
+	if (src.start_row < 0 || src.end_row > m->rows || src.start_col < 0 ||
+	    src.end_col > m->cols || dest.start_row < 0 ||
+	    dest.start_row + rows > m->rows || dest.start_col < 0 ||
+	    dest.start_col + (int)width > m->cols)
+		return (1);
+	/* Copy in the order that does not overwrite what is still to move. */
+	for (i = 0; i < rows; i++) {
+		if (dest.start_row > src.start_row)
+			row = rows - 1 - i;
+		else
+			row = i;
+		srow = src.start_row + row;
+		memmove(m->grid[dest.start_row + row] + dest.start_col,
+		    m->grid[srow] + src.start_col, width * sizeof **m->grid);
+	}
+	return (1);
+}
+
+/* The terminal changed size: keep what fits, from the top left. */
+static int
+model_resize_cb(int rows, int cols, VTermPos *delta, void *arg)
+{
+	struct model	 *m = arg;
+	uint32_t	**grid;
+	int		  i, n = cols < m->cols ? cols : m->cols;
+
+	grid = model_grid_new(rows, cols);
+	for (i = 0; i < rows && i < m->rows; i++)
+		memcpy(grid[i], m->grid[i], (size_t)n * sizeof **grid);
+	model_grid_free(m->grid, m->rows);
+	m->grid = grid;
+	m->rows = rows;
+	m->cols = cols;
+	return (1);
+}

@@ -1,0 +1,806 @@
+/*
+ * Copyright (c) 2026 The limpet authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limpet.h"
+
+/*
+ * Native scrollback across reconnects.
+ *
+ * While a connection is down, whatever the remote prints scrolls by in
+ * the multiplexer only. To put it into the terminal's own history after
+ * the reconnect, limpet keeps a model of the terminal's screen (libvterm
+ * fed every byte limpet writes there through the relay) and remembers
+ * the rows above the cursor as they were when the link went quiet: the
+ * anchor. The reconnect's remote command prints the rows from the anchor
+ * on (see remote.c) before it attaches; here that block is taken out of
+ * the stream, the anchor is looked for among its rows, and only when it
+ * is found exactly once are the rows written that left the remote pane
+ * since: from the top of the screen, so the terminal scrolls them into
+ * its history in order, each once, before the multiplexer redraws.
+ *
+ * The old screen is erased row by row rather than cleared: many terminals
+ * (tmux, VTE, iTerm2) push a cleared screen into their history, and the
+ * multiplexer's redraw would otherwise leave a second copy of it there.
+ * When the anchor is not found, or found more than once, nothing is
+ * replayed and the redraw comes as it is: better a gap than wrong lines.
+ */
+
+enum sb_state {
+	SB_PASS,		/* relay everything */
+	SB_EXPECT,		/* a block was asked for: wait for its start */
+	SB_BLOCK		/* inside the block: keep it */
+};
+
+#define SB_EXPECT_MAX	(64 * 1024)	/* output looked at for the block */
+#define SB_BLOCK_MAX	(32 * 1024 * 1024)
+#define SB_MARGIN	2	/* rows asked for above the anchor */
+#define SB_WATCH_MAX	(256 * 1024)	/* output watched for the redraw */
+#define SB_WATCH_MIN	3	/* rows of the pane that must match */
+#define ESC		0x1b
+
+struct sb_buf {
+	char		*data;
+	size_t		 len;
+	size_t		 size;
+};
+
+struct scrollback_state {
+	struct model	*model;
+	int		 rows;
+	int		 cols;
+
+	char		**snap;		/* rows above the cursor, plain */
+	int		 nsnap;
+	int		 snap_valid;	/* no output since it was taken */
+
+	int		 expect;	/* the next connection sends a block */
+	enum sb_state	 st;
+	struct sb_buf	 in;		/* the block, or what precedes it */
+	struct sb_buf	 out;		/* for the terminal */
+	int		 last_replayed;
+	int		 last_capped;
+
+	/*
+	 * The pane as the block showed it, until the multiplexer's redraw
+	 * tells how many of its rows scrolled away before the attach.
+	 */
+	char		**pane;		/* as sent, with colours */
+	char		**pane_plain;
+	int		 npane;
+	int		 watching;
+	size_t		 watched;	/* bytes since the block */
+	size_t		 expected;	/* bytes seen before the block */
+	int		 region_top;	/* last DECSTBM, 0 when none */
+	int		 region_bottom;
+	int		 synced;	/* the model knows the whole screen */
+	unsigned int	 pushed;	/* model_pushed() after the replay */
+	int		 want_redraw;
+};
+
+static void	 sb_buf_add(struct sb_buf *, const void *, size_t);
+static void	 sb_emit(struct scrollback_state *, const void *, size_t);
+static void	 sb_emitf(struct scrollback_state *, const char *, ...)
+		     printflike(2, 3);
+static void	 sb_snapshot_free(struct scrollback_state *);
+static void	 sb_snapshot(struct scrollback_state *);
+static const char *sb_find(const char *, size_t, const char *, int);
+static void	 sb_expect(struct scrollback_state *);
+static void	 sb_block(struct scrollback_state *);
+static void	 sb_replay(struct scrollback_state *, char *, size_t);
+static void	 sb_erase(struct scrollback_state *);
+static void	 sb_filter(struct scrollback_state *, const char *, size_t);
+static void	 sb_region(struct scrollback_state *, const char *, size_t);
+static void	 sb_pass(struct scrollback_state *, const char *, size_t);
+static void	 sb_erase_all(struct scrollback_state *);
+static void	 sb_pane_free(struct scrollback_state *);
+static void	 sb_watch(struct scrollback_state *);
+
+
+static void
+sb_buf_add(struct sb_buf *b, const void *data, size_t len)
+{
+	if (len == 0)
+		return;
+	if (b->len + len > b->size) {
+		while (b->len + len > b->size)
+			b->size = (b->size == 0) ? 4096 : b->size * 2;
+		b->data = xreallocarray(b->data, 1, b->size);
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+}
+
+/* Write to the terminal, and to the model of it. */
+static void
+sb_emit(struct scrollback_state *sb, const void *data, size_t len)
+{
+	sb_buf_add(&sb->out, data, len);
+	model_feed(sb->model, data, len);
+}
+
+static void
+sb_emitf(struct scrollback_state *sb, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 buf[256];
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb_emit(sb, buf, (size_t)n < sizeof buf ? (size_t)n :
+		    sizeof buf - 1);
+}
+
+
+struct scrollback_state *
+scrollback_new(int rows, int cols)
+{
+	struct scrollback_state	*sb;
+
+	if (rows < 1)
+		rows = 24;
+	if (cols < 1)
+		cols = 80;
+	sb = xcalloc(1, sizeof *sb);
+	sb->model = model_new(rows, cols);
+	sb->rows = rows;
+	sb->cols = cols;
+	sb->st = SB_PASS;
+	return (sb);
+}
+
+void
+scrollback_free(struct scrollback_state *sb)
+{
+	if (sb == NULL)
+		return;
+	sb_snapshot_free(sb);
+	sb_pane_free(sb);
+	model_free(sb->model);
+	free(sb->in.data);
+	free(sb->out.data);
+	free(sb);
+}
+
+/*
+ * The terminal changed size. The model follows, but the anchor is taken
+ * first: a narrower model loses what stood on the right, and the remote
+ * history still has the rows at the old width.
+ */
+void
+scrollback_resize(struct scrollback_state *sb, int rows, int cols)
+{
+	if (rows < 1 || cols < 1 || (rows == sb->rows && cols == sb->cols))
+		return;
+	if (!sb->snap_valid)
+		sb_snapshot(sb);
+	model_resize(sb->model, rows, cols);
+	sb->rows = rows;
+	sb->cols = cols;
+}
+
+static void
+sb_snapshot_free(struct scrollback_state *sb)
+{
+	int	i;
+
+	for (i = 0; i < sb->nsnap; i++)
+		free(sb->snap[i]);
+	free(sb->snap);
+	sb->snap = NULL;
+	sb->nsnap = 0;
+	sb->snap_valid = 0;
+}
+
+/*
+ * The rows above the cursor: the cursor's own row may still change (a
+ * prompt being typed on), the rows below it are not output yet.
+ */
+static void
+sb_snapshot(struct scrollback_state *sb)
+{
+	int	row, col, i;
+
+	sb_snapshot_free(sb);
+	model_cursor(sb->model, &row, &col);
+	if (row > sb->rows)
+		row = sb->rows;
+	if (row > 0)
+		sb->snap = xreallocarray(NULL, (size_t)row, sizeof *sb->snap);
+	for (i = 0; i < row; i++)
+		sb->snap[i] = model_row_text(sb->model, i);
+	sb->nsnap = row;
+	sb->snap_valid = 1;
+}
+
+/* Letters and digits of a row: what the remote's awk compares. */
+void
+scrollback_fingerprint(const char *row, char *fp, size_t len)
+{
+	size_t	n = 0;
+	char	ch;
+
+	for (; *row != '\0' && n + 1 < len && n < REPLAY_FP_MAX; row++) {
+		ch = *row;
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9'))
+			fp[n++] = ch;
+	}
+	fp[n] = '\0';
+}
+
+/*
+ * A row from the remote without its colours and trailing blanks, in
+ * place: escape sequences go (CSI up to its final byte, others with the
+ * byte after ESC).
+ */
+void
+scrollback_plain(char *row)
+{
+	char	*r = row, *w = row;
+
+	while (*r != '\0') {
+		if (*r != ESC) {
+			*w++ = *r++;
+			continue;
+		}
+		r++;
+		if (*r == '[') {
+			r++;
+			while (*r != '\0' && (*r < 0x40 || *r > 0x7e))
+				r++;
+		}
+		if (*r != '\0')
+			r++;
+	}
+	while (w > row && w[-1] == ' ')
+		w--;
+	*w = '\0';
+}
+
+/*
+ * The remote command for the next connection: the plain one (NULL) when
+ * there is nothing to anchor on, else one that prints the block first.
+ */
+char *
+scrollback_command(struct scrollback_state *sb, enum mux mux, const char *name)
+{
+	struct replay_anchor	 a;
+	int			 i, first, any = 0;
+
+	sb->expect = 0;
+	if (!sb->snap_valid)
+		sb_snapshot(sb);
+	if (sb->nsnap == 0)
+		return (NULL);
+	memset(&a, 0, sizeof a);
+	a.nfp = sb->nsnap < REPLAY_FP_ROWS ? sb->nsnap : REPLAY_FP_ROWS;
+	first = sb->nsnap - a.nfp;
+	for (i = 0; i < a.nfp; i++) {
+		scrollback_fingerprint(sb->snap[first + i], a.fp[i],
+		    sizeof a.fp[i]);
+		if (a.fp[i][0] != '\0')
+			any = 1;
+	}
+	if (!any)
+		return (NULL);
+	a.back = sb->nsnap - 1 + SB_MARGIN;
+	/* What the screen showed stays out of the log: lengths only. */
+	log_debug("replay: anchor of %d rows, fingerprints of %zu %zu %zu "
+	    "characters", sb->nsnap, strlen(a.fp[0]),
+	    a.nfp > 1 ? strlen(a.fp[1]) : (size_t)0,
+	    a.nfp > 2 ? strlen(a.fp[2]) : (size_t)0);
+	sb->expect = 1;
+	return (remote_command_replay(mux, name, &a));
+}
+
+/* The first output of a new connection follows. */
+void
+scrollback_begin(struct scrollback_state *sb)
+{
+	sb_pane_free(sb);
+	sb->synced = 0;
+	sb->st = sb->expect ? SB_EXPECT : SB_PASS;
+	sb->expect = 0;
+	sb->in.len = 0;
+	sb->expected = 0;
+}
+
+/* Where s starts in data (at the start of a line if asked), or NULL. */
+static const char *
+sb_find(const char *data, size_t len, const char *s, int line_start)
+{
+	size_t	 slen = strlen(s), i;
+
+	for (i = 0; i + slen <= len; i++) {
+		if ((!line_start || i == 0 || data[i - 1] == '\n') &&
+		    memcmp(data + i, s, slen) == 0)
+			return (data + i);
+	}
+	return (NULL);
+}
+
+/*
+ * Before the block, ssh may ask for a password or a host key, and a login
+ * shell may talk: that goes to the terminal at once (without touching the
+ * anchor, which is what the block is about). Only a last, unfinished line
+ * that may be the start of the marker is held. Past SB_EXPECT_MAX bytes
+ * the block is not coming.
+ */
+static void
+sb_expect(struct scrollback_state *sb)
+{
+	const char	*p, *nl, *line;
+	size_t		 skip, keep, n, mlen = strlen(REPLAY_BEGIN);
+
+	p = sb_find(sb->in.data, sb->in.len, REPLAY_BEGIN, 0);
+	if (p != NULL) {
+		nl = memchr(p, '\n', sb->in.len - (size_t)(p - sb->in.data));
+		if (nl == NULL)
+			return;
+		sb_emit(sb, sb->in.data, (size_t)(p - sb->in.data));
+		skip = (size_t)(nl + 1 - sb->in.data);
+		memmove(sb->in.data, nl + 1, sb->in.len - skip);
+		sb->in.len -= skip;
+		sb->st = SB_BLOCK;
+		sb_block(sb);
+		return;
+	}
+
+	line = sb->in.data + sb->in.len;
+	while (line > sb->in.data && line[-1] != '\n')
+		line--;
+	keep = (size_t)(sb->in.data + sb->in.len - line);
+	for (; keep > 0; line++, keep--) {
+		n = keep < mlen ? keep : mlen;
+		if (keep <= mlen && memcmp(line, REPLAY_BEGIN, n) == 0)
+			break;
+	}
+	n = sb->in.len - keep;
+	sb->expected += n;
+	sb_emit(sb, sb->in.data, n);
+	memmove(sb->in.data, sb->in.data + n, keep);
+	sb->in.len = keep;
+	if (sb->expected > SB_EXPECT_MAX) {
+		log_debug("replay: no block from the remote");
+		sb->st = SB_PASS;
+		sb_pass(sb, sb->in.data, sb->in.len);
+		sb->in.len = 0;
+	}
+}
+
+/* Inside the block: once its end is here, replay and relay the rest. */
+static void
+sb_block(struct scrollback_state *sb)
+{
+	const char	*end, *nl;
+	size_t		 blen, skip;
+
+	end = sb_find(sb->in.data, sb->in.len, REPLAY_END, 1);
+	if (end == NULL ||
+	    (nl = memchr(end, '\n', sb->in.len - (size_t)(end -
+	    sb->in.data))) == NULL) {
+		if (sb->in.len > SB_BLOCK_MAX) {
+			log_debug("replay: block too large, dropped");
+			sb->in.len = 0;
+			sb->st = SB_PASS;
+		}
+		return;
+	}
+	blen = (size_t)(end - sb->in.data);
+	skip = (size_t)(nl + 1 - sb->in.data);
+	sb_replay(sb, sb->in.data, blen);
+	sb->st = SB_PASS;
+	sb->snap_valid = 0;
+	sb_pass(sb, sb->in.data + skip, sb->in.len - skip);
+	sb->in.len = 0;
+}
+
+/* Blank every row without a clear, which some terminals keep. */
+static void
+sb_erase(struct scrollback_state *sb)
+{
+	int	row;
+
+	sb_emitf(sb, "\033[r\033[m");
+	for (row = 1; row <= sb->rows; row++)
+		sb_emitf(sb, "\033[%d;1H\033[2K", row);
+	sb_emitf(sb, "\033[H");
+}
+
+/*
+ * The same, leaving the cursor where it was: a clear of the whole screen
+ * from the multiplexer becomes this, so its redraws never push a copy of
+ * the screen into the history of terminals that keep cleared screens.
+ */
+static void
+sb_erase_all(struct scrollback_state *sb)
+{
+	int	row, crow, ccol;
+
+	model_cursor(sb->model, &crow, &ccol);
+	for (row = 1; row <= sb->rows; row++)
+		sb_emitf(sb, "\033[%d;1H\033[2K", row);
+	sb_emitf(sb, "\033[%d;%dH", crow + 1, ccol + 1);
+}
+
+/* CSI top ; bottom r: the scroll region, to put back after a repair. */
+static void
+sb_region(struct scrollback_state *sb, const char *params, size_t len)
+{
+	char	buf[32];
+	int	top = 0, bottom = 0;
+
+	if (len >= sizeof buf || (len > 0 && (params[0] < '0' ||
+	    params[0] > ';')))
+		return;
+	memcpy(buf, params, len);
+	buf[len] = '\0';
+	if (len > 0 && sscanf(buf, "%d;%d", &top, &bottom) < 1)
+		return;
+	if (top <= 1 && (bottom == 0 || bottom >= sb->rows))
+		top = bottom = 0;
+	sb->region_top = top;
+	sb->region_bottom = bottom;
+}
+
+/*
+ * Relay output, but turn a clear of the whole screen (ED 2, or ED 0 with
+ * the cursor at the top left) into row erases. modes_feed has already
+ * held back any sequence split across reads, so each one is whole here.
+ */
+static void
+sb_filter(struct scrollback_state *sb, const char *data, size_t len)
+{
+	const char	*esc;
+	size_t		 i = 0, start = 0, j, plen;
+	int		 clear, row, col;
+
+	while (i < len) {
+		esc = memchr(data + i, ESC, len - i);
+		if (esc == NULL)
+			break;
+		i = (size_t)(esc - data);
+		if (i + 1 >= len || data[i + 1] != '[') {
+			i++;
+			continue;
+		}
+		for (j = i + 2; j < len && data[j] >= 0x30 && data[j] <= 0x3f;
+		    j++)
+			;
+		if (j < len && data[j] == 'r')
+			sb_region(sb, data + i + 2, j - (i + 2));
+		if (j >= len || data[j] != 'J') {
+			i = j;
+			continue;
+		}
+		plen = j - (i + 2);
+		sb_emit(sb, data + start, i - start);
+		clear = 0;
+		if (plen == 1 && data[i + 2] == '2')
+			clear = 1;
+		else if (plen == 0 || (plen == 1 && data[i + 2] == '0')) {
+			model_cursor(sb->model, &row, &col);
+			clear = (row == 0 && col == 0);
+		}
+		if (clear && sb->synced)
+			sb_erase_all(sb);
+		else {
+			/*
+			 * Until the model has seen the screen cleared once,
+			 * what the terminal shows is not known: let the
+			 * terminal keep it as it does.
+			 */
+			sb_emit(sb, data + i, j + 1 - i);
+			if (clear)
+				sb->synced = 1;
+		}
+		start = i = j + 1;
+	}
+	sb_emit(sb, data + start, len - start);
+	sb->snap_valid = 0;
+}
+
+/*
+ * Relay output. While the redraw after a replay is watched, it goes in
+ * pieces that end before each line feed, the one thing that may scroll a
+ * row into the history: missing rows must go there before it.
+ */
+static void
+sb_pass(struct scrollback_state *sb, const char *data, size_t len)
+{
+	const char	*nl;
+	size_t		 n;
+
+	while (sb->watching && len > 0) {
+		nl = memchr(data + 1, '\n', len - 1);
+		n = (nl == NULL) ? len : (size_t)(nl - data);
+		sb_filter(sb, data, n);
+		sb->watched += n;
+		sb_watch(sb);
+		data += n;
+		len -= n;
+	}
+	sb_filter(sb, data, len);
+}
+
+static void
+sb_pane_free(struct scrollback_state *sb)
+{
+	int	i;
+
+	for (i = 0; i < sb->npane; i++) {
+		free(sb->pane[i]);
+		free(sb->pane_plain[i]);
+	}
+	free(sb->pane);
+	free(sb->pane_plain);
+	sb->pane = sb->pane_plain = NULL;
+	sb->npane = 0;
+	sb->watching = 0;
+}
+
+/*
+ * Between the block and the attach the session may have printed more:
+ * rows that scrolled out of the pane then are in neither. Once the
+ * redraw shows the pane again, its top row says how many: if it is the
+ * block's pane row d, rows 0 to d-1 are missing. They are written at the
+ * top and scrolled into the history, and the multiplexer asked to draw
+ * again. Only while nothing has scrolled since the block, or the rows
+ * would land after newer ones.
+ */
+static void
+sb_watch(struct scrollback_state *sb)
+{
+	char	**rows;
+	int	  n, d, i, found = -1, matched;
+
+	if (model_pushed(sb->model) != sb->pushed ||
+	    sb->watched > SB_WATCH_MAX) {
+		log_debug("replay: redraw not recognised");
+		sb_pane_free(sb);
+		return;
+	}
+	n = sb->npane < sb->rows ? sb->npane : sb->rows;
+	rows = xreallocarray(NULL, (size_t)n + 1, sizeof *rows);
+	for (i = 0; i < n; i++)
+		rows[i] = model_row_text(sb->model, i);
+	for (d = 0; found == -1 && d + SB_WATCH_MIN <= sb->npane; d++) {
+		if (rows[0][0] == '\0' ||
+		    strcmp(rows[0], sb->pane_plain[d]) != 0)
+			continue;
+		matched = 0;
+		for (i = 0; i < n && d + i < sb->npane; i++) {
+			if (sb->pane_plain[d + i][0] == '\0')
+				continue;
+			if (strcmp(rows[i], sb->pane_plain[d + i]) != 0)
+				break;
+			matched++;
+		}
+		if ((i == n || d + i == sb->npane) && matched >= SB_WATCH_MIN)
+			found = d;
+	}
+	for (i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
+	if (found == -1)
+		return;
+
+	if (found > 0) {
+		/*
+		 * Insert the rows at the top (the bottom ones fall off),
+		 * scroll them into the history, and put the cursor, its
+		 * attributes and the scroll region back as the multiplexer
+		 * left them; it redraws the bottom rows when asked.
+		 */
+		log_debug("replay: %d rows scrolled by before the attach",
+		    found);
+		sb_emitf(sb, "\0337\033[r\033[m\033[H\033[%dL", found);
+		for (i = 0; i < found; i++) {
+			sb_emit(sb, sb->pane[i], strlen(sb->pane[i]));
+			sb_emitf(sb, "\033[m\r\n");
+		}
+		sb_emitf(sb, "\033[%d;1H", sb->rows);
+		for (i = 0; i < found; i++)
+			sb_emit(sb, "\n", 1);
+		if (sb->region_top != 0)
+			sb_emitf(sb, "\033[%d;%dr", sb->region_top,
+			    sb->region_bottom);
+		sb_emitf(sb, "\0338");
+		sb->last_replayed += found;
+		sb->want_redraw = 1;
+	}
+	sb_pane_free(sb);
+}
+
+/*
+ * The block's lines: the info line, the history rows, the cut, the
+ * pane's rows. Replay from the anchor to the end of the history.
+ */
+static void
+sb_replay(struct scrollback_state *sb, char *block, size_t len)
+{
+	char		**lines = NULL, **plain = NULL, *p, *nl;
+	size_t		  nlines = 0, i, k, nhist, total = 0, from = 0;
+	int		  hist, alt, capped, found, matches = 0, row, crow, ccol;
+
+	sb->last_replayed = sb->last_capped = 0;
+	sb->synced = 0;	/* unless the replay takes the screen over */
+	for (p = block; p < block + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(block + len - p));
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		if (nl > p && nl[-1] == '\r')
+			nl[-1] = '\0';
+		lines = xreallocarray(lines, nlines + 1, sizeof *lines);
+		lines[nlines++] = p;
+	}
+	if (nlines == 0 || strncmp(lines[0], REPLAY_INFO " ",
+	    strlen(REPLAY_INFO) + 1) != 0 ||
+	    sscanf(lines[0] + strlen(REPLAY_INFO), "%d %d %d %d", &hist,
+	    &alt, &capped, &found) != 4 || hist < 0) {
+		log_debug("replay: nothing found on the remote");
+		goto out;
+	}
+	if (!found) {
+		log_debug("replay: the remote does not have the anchor");
+		goto out;
+	}
+	nhist = (size_t)hist;
+	if (nlines < nhist + 2 || strcmp(lines[nhist + 1], REPLAY_CUT) != 0) {
+		log_debug("replay: block malformed");
+		goto out;
+	}
+	if (alt) {
+		/* The old screen is of no use; do not keep it either. */
+		log_debug("replay: pane in the alternate screen or copy mode, "
+		    "skipped");
+		sb_erase(sb);
+		sb->synced = 1;
+		goto out;
+	}
+	if (!sb->snap_valid)
+		sb_snapshot(sb);
+
+	/* Remote rows without colours, history then pane. */
+	total = nlines - 2;
+	plain = xreallocarray(NULL, total + 1, sizeof *plain);
+	for (i = 0; i < total; i++) {
+		plain[i] = xstrdup(lines[i < nhist ? i + 1 : i + 2]);
+		scrollback_plain(plain[i]);
+	}
+
+	if (capped > 0) {
+		/* The anchor is further back than the cap: trust awk. */
+		from = 0;
+	} else {
+		for (i = 0; sb->nsnap > 0 && i + (size_t)sb->nsnap <= total;
+		    i++) {
+			for (k = 0; k < (size_t)sb->nsnap; k++) {
+				if (strcmp(plain[i + k], sb->snap[k]) != 0)
+					break;
+			}
+			if (k == (size_t)sb->nsnap) {
+				matches++;
+				from = i;
+			}
+		}
+		if (matches != 1) {
+			log_debug("replay: anchor of %d rows found %d times "
+			    "in %zu rows, skipped", sb->nsnap, matches, total);
+			goto out;
+		}
+	}
+
+	sb_erase(sb);
+	sb->synced = 1;
+	if (capped > 0) {
+		sb_emitf(sb, "\033[7mlimpet: %d earlier lines not "
+		    "replayed\033[m\r\n", capped);
+	}
+	for (i = from; i < nhist; i++) {
+		sb_emit(sb, lines[i + 1], strlen(lines[i + 1]));
+		sb_emitf(sb, "\033[m\r\n");
+	}
+	/* Scroll what is still on the screen into the history too. */
+	model_cursor(sb->model, &crow, &ccol);
+	sb_emitf(sb, "\033[%d;1H", sb->rows);
+	for (row = 0; row < crow; row++)
+		sb_emit(sb, "\n", 1);
+	sb_emitf(sb, "\033[H");
+	sb->last_replayed = from < nhist ? (int)(nhist - from) : 0;
+	sb->last_capped = capped;
+
+	/* Watch the redraw for rows that scrolled by after the block. */
+	sb_pane_free(sb);
+	sb->npane = (int)(total - nhist);
+	sb->pane = xreallocarray(NULL, (size_t)sb->npane + 1, sizeof *sb->pane);
+	sb->pane_plain = xreallocarray(NULL, (size_t)sb->npane + 1,
+	    sizeof *sb->pane_plain);
+	for (i = 0; i < (size_t)sb->npane; i++) {
+		sb->pane[i] = xstrdup(lines[nhist + 2 + i]);
+		sb->pane_plain[i] = plain[nhist + i];
+		plain[nhist + i] = NULL;
+	}
+	sb->watching = sb->npane >= SB_WATCH_MIN;
+	sb->watched = 0;
+	sb->pushed = model_pushed(sb->model);
+	log_debug("replay: %d rows into the history (%d not replayed)",
+	    sb->last_replayed, capped);
+
+out:
+	if (plain != NULL) {
+		for (i = 0; i < total; i++)
+			free(plain[i]);
+		free(plain);
+	}
+	free(lines);
+}
+
+/*
+ * Output on its way to the terminal. Returns how many bytes to write,
+ * found at *out until the next call.
+ */
+size_t
+scrollback_feed(struct scrollback_state *sb, const char *data, size_t len,
+    const char **out)
+{
+	sb->out.len = 0;
+	switch (sb->st) {
+	case SB_PASS:
+		if (len > 0)
+			sb_pass(sb, data, len);
+		break;
+	case SB_EXPECT:
+		sb_buf_add(&sb->in, data, len);
+		sb_expect(sb);
+		break;
+	case SB_BLOCK:
+		sb_buf_add(&sb->in, data, len);
+		sb_block(sb);
+		break;
+	}
+	*out = sb->out.data;
+	return (sb->out.len);
+}
+
+/*
+ * Whether the multiplexer should draw its screen again (after rows were
+ * put into the history behind its back); asking clears it.
+ */
+int
+scrollback_want_redraw(struct scrollback_state *sb)
+{
+	int	want = sb->want_redraw;
+
+	sb->want_redraw = 0;
+	return (want);
+}
+
+/* Rows the last replay wrote, and rows it left out for the cap. */
+void
+scrollback_last(const struct scrollback_state *sb, int *replayed, int *capped)
+{
+	*replayed = sb->last_replayed;
+	*capped = sb->last_capped;
+}
