@@ -1,6 +1,8 @@
 #!/bin/sh
-# Run the libFuzzer targets, each for a bounded time, and end with one line
-# per target: executions, coverage, and how many crashes it found.
+# Run the libFuzzer targets, each for a bounded time: one line per target
+# (executions, coverage, how many crashes it found), then one line
+#	N passed, N failed
+# counting the targets.
 #
 #	run.sh SRCDIR BUILDDIR SECONDS TARGET...
 #
@@ -12,8 +14,7 @@
 set -u
 srcdir=$1 builddir=$2 seconds=$3
 shift 3
-status=0
-summary=
+status=0 pass=0 fail=0
 
 for target in "$@"; do
 	name=${target##*/}
@@ -40,9 +41,11 @@ for target in "$@"; do
 		echo "==================== $log ====================" >&2
 		tail -n 60 "$log" >&2
 		line="$line (FAILED, exit $rc)"
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
 	fi
 	echo "$line"
-	summary="$summary$line
-"
 done
+echo "$pass passed, $fail failed"
 exit $status
