@@ -347,8 +347,10 @@ t_term_start()
 	set -g exit-empty on
 	EOF
 	printf -v cmd '%q ' "$@"
-	t_outer -f "$T/outer.conf" new-session -d -s term -x 100 -y 30 \
-	    "cd $(printf %q "$T") && $cmd; echo \$? >term.status" ||
+	# The old server may still be exiting and take a new client with it
+	# ("server exited unexpectedly"): then start again, a few times.
+	t_poll 5 t_outer -f "$T/outer.conf" new-session -d -s term -x 100 \
+	    -y 30 "cd $(printf %q "$T") && $cmd; echo \$? >term.status" ||
 	    t_die "outer tmux did not start"
 }
 
