@@ -87,7 +87,15 @@ for name in 'a;touch pwned' "a'b" 'a"b' '$(touch pwned)' '`touch pwned`' \
 	run "session$n" --session "$name" testhost
 	ended "session$n" 64 'session name|invalid session|--session needs a value'
 done
-t_check "no session name ran a command" [ ! -e "$T/pwned" ]
+# A host name with shell syntax, also expanded into the session name.
+printf 'Host *\n  Session s-%%h\n' | conf hostsession
+n=0
+for host in 'a;touch pwned' 'a$(touch pwned)' "a'b" 'a b'; do
+	n=$((n + 1))
+	run "host$n" --config "$T/hostsession.conf" "$host"
+	ended "host$n" 255 'hostname contains invalid characters'
+done
+t_check "no session name or host name ran a command" [ ! -e "$T/pwned" ]
 t_check "no remote session was made for a refused name" \
     [ -z "$(t_remote_sessions)" ]
 
