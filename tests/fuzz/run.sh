@@ -22,6 +22,9 @@ for target in "$@"; do
 	artifacts=$builddir/fuzz-artifacts/$name
 	log=$builddir/fuzz-$name.log
 	mkdir -p "$corpus" "$artifacts" || exit 1
+	# Crashes of this run only: older ones stay for replay, uncounted.
+	stamp=$artifacts/.started
+	: >"$stamp" || exit 1
 	dict=
 	[ -f "$srcdir/tests/fuzz/$name.dict" ] &&
 	    dict=-dict=$srcdir/tests/fuzz/$name.dict
@@ -34,7 +37,8 @@ for target in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | sed 's/cov: //')
 	ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n1 | sed 's/ft: //')
-	crashes=$(find "$artifacts" -type f | wc -l)
+	crashes=$(find "$artifacts" -type f ! -name .started -newer "$stamp" |
+	    wc -l)
 	line="$name: ${execs:-0} execs in ${seconds}s, cov ${cov:-?} ft ${ft:-?}, corpus $(find "$corpus" -type f | wc -l), crashes $crashes"
 	if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
 		status=1
