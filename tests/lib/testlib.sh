@@ -302,8 +302,14 @@ t_sshd_restart()
 # t_ssh ARGS...: plain ssh to the test hosts, never prompting.
 t_ssh() { ssh -F "$T/ssh_config" -o BatchMode=yes "$@"; }
 
-# Connections sshd has accepted so far.
-t_sshd_connections() { grep -c 'Connection from' "$T/sshd.log" 2>/dev/null; }
+# ssh connections sshd has seen so far: those that tried a key. A bare TCP
+# connect (t_sshd_wait_up's, limpet's probes) is not one, and sshd may log
+# it late, after a count was taken.
+t_sshd_connections()
+{
+	grep -Eo 'publickey for .* port [0-9]+' "$T/sshd.log" 2>/dev/null |
+	    sed 's/.* port //' | sort -u | grep -c .
+}
 
 # ---- the relay -------------------------------------------------------------
 
