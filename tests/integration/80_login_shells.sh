@@ -26,7 +26,10 @@ users_remove()
 	for u in $USERS; do
 		pids=$(pgrep -u "$u")
 		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
-		userdel "$u" 2>/dev/null
+		# userdel refuses a user whose processes are not gone yet.
+		t_poll 5 eval '[ -z "$(pgrep -u "$u")" ]'
+		userdel "$u" 2>/dev/null || userdel -f "$u" 2>/dev/null ||
+		    echo "# could not remove user $u" >&2
 	done
 	rm -rf "$U"
 	(exit "$status")
