@@ -193,6 +193,7 @@ enum tracked_mode {
 };
 
 #define MODES_HOLD_MAX	64	/* longest sequence held across chunks */
+#define MODES_KITTY_MAX	65535	/* kitty keyboard pushes counted */
 
 struct modes {
 	int		 state;		/* parser state */

@@ -199,7 +199,13 @@ modes_csi(struct modes *m, char *out)
 		modes_set(m, TMODE_MODIFY_OTHER_KEYS,
 		    len > 3 && atoi(seq + 3) > 0);
 	} else if (prefix == '>' && final == 'u') {
-		m->kitty_depth++;
+		/*
+		 * Count no deeper than any terminal's stack: a remote pushing
+		 * forever must not overflow the count, and popping more than
+		 * was kept is harmless.
+		 */
+		if (m->kitty_depth < MODES_KITTY_MAX)
+			m->kitty_depth++;
 		modes_set(m, TMODE_KITTY_KEYBOARD, 1);
 	} else if (prefix == '<' && final == 'u') {
 		n = (len > 1) ? atoi(seq + 1) : 1;

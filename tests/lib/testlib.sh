@@ -302,8 +302,14 @@ t_sshd_restart()
 # t_ssh ARGS...: plain ssh to the test hosts, never prompting.
 t_ssh() { ssh -F "$T/ssh_config" -o BatchMode=yes "$@"; }
 
-# Connections sshd has accepted so far.
-t_sshd_connections() { grep -c 'Connection from' "$T/sshd.log" 2>/dev/null; }
+# ssh connections sshd has seen so far: those that tried a key. A bare TCP
+# connect (t_sshd_wait_up's, limpet's probes) is not one, and sshd may log
+# it late, after a count was taken.
+t_sshd_connections()
+{
+	grep -Eo 'publickey for .* port [0-9]+' "$T/sshd.log" 2>/dev/null |
+	    sed 's/.* port //' | sort -u | grep -c .
+}
 
 # ---- the relay -------------------------------------------------------------
 
@@ -347,12 +353,12 @@ t_term_start()
 	set -g exit-empty on
 	EOF
 	printf -v cmd '%q ' "$@"
-	# The old server may still be on its way out: wait, and try twice.
+	# The old server may still be on its way out: wait for it, and if it
+	# takes a new client with it ("server exited unexpectedly"), start
+	# again, a few times.
 	t_poll 5 eval '! t_outer list-sessions >/dev/null 2>&1'
-	t_outer -f "$T/outer.conf" new-session -d -s term -x 100 -y 30 \
-	    "cd $(printf %q "$T") && $cmd; echo \$? >term.status" ||
-	    { sleep 0.5; t_outer -f "$T/outer.conf" new-session -d -s term \
-	    -x 100 -y 30 "cd $(printf %q "$T") && $cmd; echo \$? >term.status"; } ||
+	t_poll 5 t_outer -f "$T/outer.conf" new-session -d -s term -x 100 \
+	    -y 30 "cd $(printf %q "$T") && $cmd; echo \$? >term.status" ||
 	    t_die "outer tmux did not start"
 }
 

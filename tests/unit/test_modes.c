@@ -79,9 +79,10 @@ int
 main(void)
 {
 	struct modes	 m;
-	char		 reset[512];
+	char		 reset[512], want[32], out[16 + MODES_HOLD_MAX];
 	char		*big;
 	size_t		 n;
+	int		 i;
 
 	/* Plain text and unrelated sequences pass untouched. */
 	modes_init(&m, 1);
@@ -158,6 +159,21 @@ main(void)
 	modes_init(&m, 1);
 	CHECK(strlen(feed(&m, big)) == 199);
 	free(big);
+
+	/*
+	 * A remote that pushes kitty keyboard modes forever: the count stops
+	 * at MODES_KITTY_MAX instead of overflowing, and one pop of that
+	 * many undoes them.
+	 */
+	modes_init(&m, 1);
+	for (i = 0; i < MODES_KITTY_MAX + 1000; i++)
+		modes_feed(&m, "\033[>1u", 5, out);
+	CHECK(modes_is_on(&m, TMODE_KITTY_KEYBOARD));
+	CHECK(m.kitty_depth == MODES_KITTY_MAX);
+	n = modes_reset(&m, reset, sizeof reset);
+	snprintf(want, sizeof want, "\033[<%du", MODES_KITTY_MAX);
+	CHECK(strstr(reset, want) != NULL);
+	CHECK(m.kitty_depth == 0);
 
 	/* ESC at the very end of a chunk is held, then released. */
 	modes_init(&m, 1);
