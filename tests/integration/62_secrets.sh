@@ -92,7 +92,8 @@ ln -s "$T/elsewhere" "$log"
 t_term_start env LIMPET_LOG="$log" XDG_CONFIG_HOME="$T/xdg" "$LIMPET" \
     -F "$T/ssh_config" testhost
 status=$(t_term_wait_exit 10)
-t_check "a symlinked log path is refused (exit $status)" [ "$status" = 70 ]
+t_check "a symlinked log path is refused as a usage error (exit $status)" \
+    [ "$status" = 64 ]
 t_check "with a message naming it" \
     t_poll 2 t_term_history_has "can't open log file"
 t_check "and the symlink's target was not created" [ ! -e "$T/elsewhere" ]
