@@ -99,7 +99,7 @@ struct settings {
 #define DEFAULT_STALL_TIMEOUT	2000
 #define DEFAULT_ECHO_TIMEOUT	1200
 #define DEFAULT_PROBE_INTERVAL	100
-#define DEFAULT_NET_SETTLE	100
+#define DEFAULT_NET_SETTLE	50
 #define DEFAULT_CONNECT_TIMEOUT	5
 
 /* What limpet was asked to do instead of a session. */

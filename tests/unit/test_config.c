@@ -185,7 +185,7 @@ test_print(void)
 	CHECK_STR(buf, "session work-host\nmux screen\nescapechar ^A\n"
 	    "scrollback multiplexer\naliveinterval 7\nalivecountmax auto\n"
 	    "connecttimeout 5\nstalltimeout 2\nechotimeout 1.2\n"
-	    "probeinterval 0.1\nnetworksettle 0.1\n"
+	    "probeinterval 0.1\nnetworksettle 50ms\n"
 	    "sshoption User=bob\nsshoption ProxyJump=j\n");
 
 	rewind(f);
