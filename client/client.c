@@ -148,6 +148,7 @@ struct client {
 	struct event		*ev_echo;
 	struct event		*ev_stall;
 	struct tcpwatch		 tw;
+	int			 watch_stalls;	/* ssh's socket shows the link */
 	int			 saw_output;	/* since the last stall check */
 	int			 stalled;	/* ssh's socket says no reply */
 	struct timespec		 stall_since;
@@ -879,7 +880,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 			scrollback_begin(c->sb);
 		if (!c->target_ok && !evtimer_pending(c->ev_resolve, NULL))
 			evtimer_add_ms(c->ev_resolve, 1000);
-		if (c->tw.fd != -1 && c->set->stall_timeout > 0 &&
+		if (c->watch_stalls &&
 		    !evtimer_pending(c->ev_stall, NULL)) {
 			struct timeval	tv = ms_to_tv(STALL_CHECK_MS);
 
@@ -1760,10 +1761,15 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 		c->probes[i].fd = -1;
 	c->argv = ssh_build_argv(opts, set, remote, 0);
 	client_plan_path(c);
+	/*
+	 * A hop on this machine (a port forward, a local proxy) ends TCP
+	 * before the server: its socket says nothing of the link.
+	 */
+	c->watch_stalls = c->tw.fd != -1 && set->stall_timeout > 0 &&
+	    c->direct && !probe_is_loopback(c->probe_host);
 	if (set->alive_count_max == ALIVE_COUNT_AUTO) {
 		/* The watch keeps stalls in sight: ssh may hold on longer. */
-		set->alive_count_max = (c->tw.fd != -1 && c->direct &&
-		    !probe_is_loopback(c->probe_host)) ?
+		set->alive_count_max = c->watch_stalls ?
 		    DEFAULT_ALIVE_COUNT_WATCHED : DEFAULT_ALIVE_COUNT_MAX;
 		ssh_free_argv(c->argv);
 		c->argv = ssh_build_argv(opts, set, remote, 0);
