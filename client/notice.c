@@ -54,6 +54,10 @@ notice_init(int fd)
 	int		 err;
 
 	notice_ok = 0;
+	cap_sc = cap_rc = cap_cup = cap_rev = cap_sgr0 = cap_el = NULL;
+	/* Set up again (a test, a new terminal): the old entry goes. */
+	if (cur_term != NULL)
+		del_curterm(cur_term);
 	if (setupterm(NULL, fd, &err) != OK) {
 		log_verbose("no terminfo entry for this terminal: no notice "
 		    "line");
