@@ -270,7 +270,6 @@ struct tcp_health {
 	int		 state;
 	unsigned	 unacked;		/* segments in flight */
 	unsigned	 last_ack_recv_ms;
-	unsigned	 last_data_recv_ms;
 	unsigned	 rtt_ms;
 	unsigned	 retransmits;
 };
@@ -368,6 +367,7 @@ int	 tcpwatch_open(struct tcpwatch *);
 void	 tcpwatch_close(struct tcpwatch *);
 void	 tcpwatch_forget(struct tcpwatch *);
 int	 tcpwatch_health(struct tcpwatch *, long, struct tcp_health *);
+int	 tcpwatch_state(const struct tcpwatch *, long);
 int	 tcpwatch_stalled(const struct tcp_health *, long);
 
 /* client/probe.c */

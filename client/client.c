@@ -221,6 +221,7 @@ static char	**client_replay_argv(struct client *, int);
 
 static struct conn *conn_start(struct client *, int);
 static void	 conn_free(struct conn *);
+static void	 conn_reading(struct conn *, int);
 static void	 conn_kill(struct conn *, enum intent);
 static void	 conn_discard(struct conn *);
 static void	 conn_promote(struct conn *);
@@ -339,10 +340,8 @@ cb_tty_write(evutil_socket_t fd, short events, void *arg)
 	if (c->master_paused &&
 	    evbuffer_get_length(c->to_tty) < TTY_LOW_WATER) {
 		c->master_paused = 0;
-		if (c->conn != NULL && !c->conn->master_eof)
-			event_add(c->conn->ev_read, NULL);
-		if (c->conn != NULL && !c->conn->out_eof)
-			event_add(c->conn->ev_out, NULL);
+		if (c->conn != NULL)
+			conn_reading(c->conn, 1);
 	}
 }
 
@@ -588,10 +587,7 @@ client_update_notice(struct client *c)
 	if (strlen(text) > ws.ws_col) {
 		room = (int)ws.ws_col - (int)strlen(" limpet: ") -
 		    (int)strlen(tail);
-		if (room >= (int)strlen(reason))
-			snprintf(text, sizeof text, " limpet: %s%s", reason,
-			    tail);
-		else if (room > 8)
+		if (room > 8 && room < (int)strlen(reason))
 			snprintf(text, sizeof text, " limpet: %.*s...%s",
 			    room - 3, reason, tail);
 		else
@@ -658,7 +654,6 @@ client_set_up(struct client *c)
 	c->probe_hold = 0;
 	client_erase_notice(c);
 	client_probes_stop(c);
-	client_flush_pending(c);
 }
 
 /* --- connections ------------------------------------------------------- */
@@ -733,18 +728,32 @@ conn_start(struct client *c, int speculative)
 	if (speculative) {
 		c->spec = conn;
 		c->spec_started = conn->started;
-		event_add(conn->ev_read, NULL);
-		event_add(conn->ev_out, NULL);
+		conn_reading(conn, 1);
 	} else {
 		c->conn = conn;
-		if (!c->master_paused) {
-			event_add(conn->ev_read, NULL);
-			event_add(conn->ev_out, NULL);
-		}
-		client_flush_pending(c);
+		if (!c->master_paused)
+			conn_reading(conn, 1);
 	}
 	event_add(conn->ev_err, NULL);
 	return (conn);
+}
+
+/*
+ * Read ssh's output (its pty, for prompts, and its stdout pipe) or stop:
+ * the terminal fell behind, or the connection is done with.
+ */
+static void
+conn_reading(struct conn *conn, int on)
+{
+	if (!on) {
+		event_del(conn->ev_read);
+		event_del(conn->ev_out);
+		return;
+	}
+	if (!conn->master_eof)
+		event_add(conn->ev_read, NULL);
+	if (!conn->out_eof)
+		event_add(conn->ev_out, NULL);
 }
 
 static void
@@ -805,8 +814,7 @@ conn_discard(struct conn *conn)
 	if (c->spec == conn)
 		c->spec = NULL;
 	conn->discarded = 1;
-	event_del(conn->ev_read);
-	event_del(conn->ev_out);
+	conn_reading(conn, 0);
 	event_del(conn->ev_write);
 	event_del(conn->ev_err);
 	event_del(conn->ev_drain);
@@ -842,7 +850,6 @@ conn_promote(struct conn *conn)
 	/* The old connection's modes go; the new one sets its own. */
 	n = modes_reset(&c->modes, buf, sizeof buf);
 	client_to_tty(c, buf, n);
-	client_flush_pending(c);
 }
 
 static void
@@ -886,7 +893,6 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 
 			event_add(c->ev_stall, &tv);
 		}
-		client_flush_pending(c);
 	}
 	client_set_up(c);
 	if (evbuffer_get_length(c->unanswered) > 0 || c->unanswered_lost) {
@@ -906,8 +912,9 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 			log_debug("the old link answered first");
 			conn_discard(c->spec);
 		}
-		client_flush_pending(c);
 	}
+	/* Whatever held typed keys back (no output yet, a stall) is over. */
+	client_flush_pending(c);
 	/* Scanned in place, after the bytes held from the last read. */
 	out = in - c->modes.nheld;
 	len = modes_feed(&c->modes, in, (size_t)n, out);
@@ -919,8 +926,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		client_poke_remote_size(c);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		c->master_paused = 1;
-		event_del(conn->ev_read);
-		event_del(conn->ev_out);
+		conn_reading(conn, 0);
 	}
 }
 
@@ -1215,16 +1221,9 @@ client_plan_path(struct client *c)
 static int
 conn_phase(struct client *c, struct conn *conn)
 {
-	struct tcpwatch		tw = c->tw;
-	struct tcp_health	h;
-	int			r;
-
 	if (conn->exited)
 		return (0);
-	tw.found = 0;
-	if ((r = tcpwatch_health(&tw, (long)conn->proc.pid, &h)) != 1)
-		return (r);
-	return (h.state);
+	return (tcpwatch_state(&c->tw, (long)conn->proc.pid));
 }
 
 /*

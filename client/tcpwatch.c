@@ -69,9 +69,11 @@ struct tcpwatch_inodes {
 static void	tcpwatch_add_fds(struct tcpwatch_inodes *, long);
 static void	tcpwatch_inodes(struct tcpwatch_inodes *, long);
 static int	tcpwatch_has(const struct tcpwatch_inodes *, unsigned long);
-static int	tcpwatch_query(struct tcpwatch *, int, int,
-		    const struct inet_diag_sockid *,
-		    const struct tcpwatch_inodes *, struct tcp_health *);
+static int	tcpwatch_query(int, int, const void *,
+		    const struct tcpwatch_inodes *, struct tcp_health *,
+		    unsigned char *);
+static int	tcpwatch_find(int, long, struct tcp_health *, int *,
+		    unsigned char *);
 
 int
 tcpwatch_open(struct tcpwatch *tw)
@@ -162,19 +164,23 @@ tcpwatch_has(const struct tcpwatch_inodes *in, unsigned long ino)
 /*
  * Ask the kernel about TCP sockets of one family: all of them (id NULL),
  * keeping the first whose inode is in want, or the one socket id names.
- * Returns 1 and fills h when found, 0 when not, -1 on error.
+ * Returns 1 and fills h (and the socket's id into id_out, if not NULL)
+ * when found, 0 when not, -1 on error.
  */
 static int
-tcpwatch_query(struct tcpwatch *tw, int family, int dump,
-    const struct inet_diag_sockid *id, const struct tcpwatch_inodes *want,
-    struct tcp_health *h)
+tcpwatch_query(int fd, int family, const void *id,
+    const struct tcpwatch_inodes *want, struct tcp_health *h,
+    unsigned char *id_out)
 {
 	struct {
 		struct nlmsghdr		nlh;
 		struct inet_diag_req_v2	req;
 	} msg;
+	union {
+		struct nlmsghdr		nlh;	/* for alignment */
+		char			buf[TCPWATCH_BUF];
+	} u;
 	struct sockaddr_nl	 sa;
-	char			*buf;
 	struct nlmsghdr		*nlh;
 	struct inet_diag_msg	*dm;
 	struct rtattr		*rta;
@@ -186,7 +192,7 @@ tcpwatch_query(struct tcpwatch *tw, int family, int dump,
 	memset(&msg, 0, sizeof msg);
 	msg.nlh.nlmsg_len = sizeof msg;
 	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | (id == NULL ? NLM_F_DUMP : 0);
 	msg.req.sdiag_family = family;
 	msg.req.sdiag_protocol = IPPROTO_TCP;
 	msg.req.idiag_states = ~0U;
@@ -195,25 +201,19 @@ tcpwatch_query(struct tcpwatch *tw, int family, int dump,
 		memcpy(&msg.req.id, id, sizeof msg.req.id);
 	memset(&sa, 0, sizeof sa);
 	sa.nl_family = AF_NETLINK;
-	if (sendto(tw->fd, &msg, sizeof msg, 0, (struct sockaddr *)&sa,
+	if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&sa,
 	    sizeof sa) == -1)
 		return (-1);
 
-	buf = xmalloc(TCPWATCH_BUF);
 	while (!done) {
-		n = recv(tw->fd, buf, TCPWATCH_BUF, 0);
-		if (n <= 0) {
-			free(buf);
+		n = recv(fd, u.buf, sizeof u.buf, 0);
+		if (n <= 0)
 			return (found ? 1 : -1);
-		}
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
+		for (nlh = &u.nlh; NLMSG_OK(nlh, (size_t)n);
 		    nlh = NLMSG_NEXT(nlh, n)) {
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				done = 1;
-				break;
-			}
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				/* ENOENT: the socket is gone. */
+			/* NLMSG_ERROR is ENOENT: the socket is gone. */
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR) {
 				done = 1;
 				break;
 			}
@@ -224,8 +224,8 @@ tcpwatch_query(struct tcpwatch *tw, int family, int dump,
 			found = 1;
 			memset(h, 0, sizeof *h);
 			h->state = dm->idiag_state;
-			tw->family = family;
-			memcpy(tw->id, &dm->id, sizeof dm->id);
+			if (id_out != NULL)
+				memcpy(id_out, &dm->id, sizeof dm->id);
 			rta = (struct rtattr *)(dm + 1);
 			len = (int)(nlh->nlmsg_len - NLMSG_LENGTH(sizeof *dm));
 			for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
@@ -239,47 +239,75 @@ tcpwatch_query(struct tcpwatch *tw, int family, int dump,
 				h->have_info = 1;
 				h->unacked = ti.tcpi_unacked;
 				h->last_ack_recv_ms = ti.tcpi_last_ack_recv;
-				h->last_data_recv_ms = ti.tcpi_last_data_recv;
 				h->rtt_ms = ti.tcpi_rtt / 1000;
 				h->retransmits = ti.tcpi_retransmits;
 			}
 		}
 		/* One answer is all a lookup of a single socket gets. */
-		if (!dump)
+		if (id != NULL)
 			done = 1;
 	}
-	free(buf);
 	return (found);
+}
+
+/*
+ * Find the TCP socket process pid (or a child of it) holds, through its
+ * inodes. Returns as tcpwatch_query does, 0 also when pid holds no socket.
+ */
+static int
+tcpwatch_find(int fd, long pid, struct tcp_health *h, int *family,
+    unsigned char *id_out)
+{
+	static const int	 families[] = { AF_INET, AF_INET6 };
+	struct tcpwatch_inodes	 in;
+	size_t			 i;
+	int			 r = 0;
+
+	tcpwatch_inodes(&in, pid);
+	for (i = 0; in.n > 0 && r == 0 && i < 2; i++) {
+		r = tcpwatch_query(fd, families[i], NULL, &in, h, id_out);
+		if (r == 1 && family != NULL)
+			*family = families[i];
+	}
+	return (r);
 }
 
 /*
  * What the TCP socket of ssh process pid looks like. Returns 1 with h
  * filled, 0 when ssh holds no TCP socket (yet), -1 when it cannot be told.
+ * Once found, the socket is asked about by its id alone.
  */
 int
 tcpwatch_health(struct tcpwatch *tw, long pid, struct tcp_health *h)
 {
-	struct tcpwatch_inodes	in;
+	int	r;
+
+	if (tw->fd == -1)
+		return (-1);
+	if (tw->found &&
+	    tcpwatch_query(tw->fd, tw->family, tw->id, NULL, h, NULL) == 1)
+		return (1);
+	r = tcpwatch_find(tw->fd, pid, h, &tw->family, tw->id);
+	tw->found = (r == 1);
+	return (r);
+}
+
+/*
+ * The TCP state of another process's socket (an attempt under way), as
+ * the kernel numbers it; 0 when it has none yet, -1 when it cannot be
+ * told. What tw remembers is left alone.
+ */
+int
+tcpwatch_state(const struct tcpwatch *tw, long pid)
+{
+	struct tcp_health	h;
 	int			r;
 
 	if (tw->fd == -1)
 		return (-1);
-	if (tw->found) {
-		r = tcpwatch_query(tw, tw->family, 0,
-		    (const struct inet_diag_sockid *)tw->id, NULL, h);
-		if (r == 1)
-			return (1);
-		tw->found = 0;
-	}
-	tcpwatch_inodes(&in, pid);
-	if (in.n == 0)
-		return (0);
-	r = tcpwatch_query(tw, AF_INET, 1, NULL, &in, h);
-	if (r == 0)
-		r = tcpwatch_query(tw, AF_INET6, 1, NULL, &in, h);
-	if (r == 1)
-		tw->found = 1;
-	return (r);
+	if ((r = tcpwatch_find(tw->fd, pid, &h, NULL, NULL)) != 1)
+		return (r);
+	return (h.state);
 }
 
 #else /* !__linux__ */
@@ -306,6 +334,12 @@ tcpwatch_forget(struct tcpwatch *tw)
 
 int
 tcpwatch_health(struct tcpwatch *tw, long pid, struct tcp_health *h)
+{
+	return (-1);
+}
+
+int
+tcpwatch_state(const struct tcpwatch *tw, long pid)
 {
 	return (-1);
 }
