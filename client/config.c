@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
@@ -60,22 +61,30 @@ static const struct config_keyword_entry {
 	enum config_keyword	 keyword;
 	int			 min;	/* range, for numbers */
 	int			 max;
+	size_t			 field;	/* the int it sets, for numbers */
 } config_keywords[] = {
-	{ "Host", KW_HOST, 0, 0 },
-	{ "Match", KW_MATCH, 0, 0 },
-	{ "Session", KW_SESSION, 0, 0 },
-	{ "Mux", KW_MUX, 0, 0 },
-	{ "EscapeChar", KW_ESCAPECHAR, 0, 0 },
-	{ "AliveInterval", KW_ALIVEINTERVAL, 1, 3600 },
-	{ "AliveCountMax", KW_ALIVECOUNTMAX, 1, 100 },
-	{ "ConnectTimeout", KW_CONNECTTIMEOUT, 1, 3600 },
-	{ "Scrollback", KW_SCROLLBACK, 0, 0 },
-	{ "SshOption", KW_SSHOPTION, 0, 0 },
+	{ "Host", KW_HOST, 0, 0, 0 },
+	{ "Match", KW_MATCH, 0, 0, 0 },
+	{ "Session", KW_SESSION, 0, 0, 0 },
+	{ "Mux", KW_MUX, 0, 0, 0 },
+	{ "EscapeChar", KW_ESCAPECHAR, 0, 0, 0 },
+	{ "AliveInterval", KW_ALIVEINTERVAL, 1, 3600,
+	    offsetof(struct settings, alive_interval) },
+	{ "AliveCountMax", KW_ALIVECOUNTMAX, 1, 100,
+	    offsetof(struct settings, alive_count_max) },
+	{ "ConnectTimeout", KW_CONNECTTIMEOUT, 1, 3600,
+	    offsetof(struct settings, connect_timeout) },
+	{ "Scrollback", KW_SCROLLBACK, 0, 0, 0 },
+	{ "SshOption", KW_SSHOPTION, 0, 0, 0 },
 	/* Durations, in milliseconds. */
-	{ "StallTimeout", KW_STALLTIMEOUT, 0, 3600000 },
-	{ "EchoTimeout", KW_ECHOTIMEOUT, 0, 3600000 },
-	{ "ProbeInterval", KW_PROBEINTERVAL, 0, 3600000 },
-	{ "NetworkSettle", KW_NETWORKSETTLE, 0, 60000 }
+	{ "StallTimeout", KW_STALLTIMEOUT, 0, 3600000,
+	    offsetof(struct settings, stall_timeout) },
+	{ "EchoTimeout", KW_ECHOTIMEOUT, 0, 3600000,
+	    offsetof(struct settings, echo_timeout) },
+	{ "ProbeInterval", KW_PROBEINTERVAL, 0, 3600000,
+	    offsetof(struct settings, probe_interval) },
+	{ "NetworkSettle", KW_NETWORKSETTLE, 0, 60000,
+	    offsetof(struct settings, net_settle) }
 };
 #define CONFIG_NKEYWORDS (sizeof config_keywords / sizeof config_keywords[0])
 
@@ -674,7 +683,7 @@ config_line(struct config_file *cf, char *line, const char *host,
 	char					*cursor, *keyword, *value;
 	char					*option;
 	size_t					 i, n;
-	int					 v;
+	int					 v = 0, *field;
 
 	cursor = line + strspn(line, " \t\r");
 	if (*cursor == '\0' || *cursor == '#')
@@ -748,22 +757,13 @@ config_line(struct config_file *cf, char *line, const char *host,
 			s->scrollback = v;
 		break;
 	case KW_ALIVEINTERVAL:
-		if (config_number(cf, kw, value, &v) != 0)
-			return (-1);
-		if (*active && s->alive_interval == SETTING_UNSET)
-			s->alive_interval = v;
-		break;
 	case KW_ALIVECOUNTMAX:
-		if (config_number(cf, kw, value, &v) != 0)
-			return (-1);
-		if (*active && s->alive_count_max == SETTING_UNSET)
-			s->alive_count_max = v;
-		break;
 	case KW_CONNECTTIMEOUT:
 		if (config_number(cf, kw, value, &v) != 0)
 			return (-1);
-		if (*active && s->connect_timeout == SETTING_UNSET)
-			s->connect_timeout = v;
+		field = (int *)((char *)s + kw->field);
+		if (*active && *field == SETTING_UNSET)
+			*field = v;
 		break;
 	case KW_STALLTIMEOUT:
 	case KW_ECHOTIMEOUT:
@@ -773,20 +773,9 @@ config_line(struct config_file *cf, char *line, const char *host,
 			return (config_error(cf, "invalid %s \"%s\": use seconds "
 			    "(\"2\", \"0.5\"), milliseconds (\"500ms\") or off",
 			    kw->name, value));
-		if (!*active)
-			break;
-		if (kw->keyword == KW_STALLTIMEOUT &&
-		    s->stall_timeout == SETTING_UNSET)
-			s->stall_timeout = v;
-		else if (kw->keyword == KW_ECHOTIMEOUT &&
-		    s->echo_timeout == SETTING_UNSET)
-			s->echo_timeout = v;
-		else if (kw->keyword == KW_PROBEINTERVAL &&
-		    s->probe_interval == SETTING_UNSET)
-			s->probe_interval = v;
-		else if (kw->keyword == KW_NETWORKSETTLE &&
-		    s->net_settle == SETTING_UNSET)
-			s->net_settle = v;
+		field = (int *)((char *)s + kw->field);
+		if (*active && *field == SETTING_UNSET)
+			*field = v;
 		break;
 	default:
 		break;
