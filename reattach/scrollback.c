@@ -74,6 +74,9 @@ struct scrollback_state {
 	enum sb_state	 st;
 	struct sb_buf	 in;		/* the block, or what precedes it */
 	struct sb_buf	 out;		/* for the terminal */
+	int		 may_direct;	/* the caller's input may go out */
+	const char	*direct;	/* as the input itself, unchanged */
+	size_t		 direct_len;
 	int		 last_replayed;
 	int		 last_capped;
 
@@ -516,7 +519,14 @@ sb_filter(struct scrollback_state *sb, const char *data, size_t len)
 		}
 		start = i = j + 1;
 	}
-	sb_emit(sb, data + start, len - start);
+	if (start == 0 && sb->out.len == 0 && !sb->watching &&
+	    sb->may_direct) {
+		/* Nothing rewritten: the input goes out as it is, uncopied. */
+		model_feed(sb->model, data, len);
+		sb->direct = data;
+		sb->direct_len = len;
+	} else
+		sb_emit(sb, data + start, len - start);
 	sb->snap_valid = 0;
 }
 
@@ -766,10 +776,13 @@ scrollback_feed(struct scrollback_state *sb, const char *data, size_t len,
     const char **out)
 {
 	sb->out.len = 0;
+	sb->direct = NULL;
 	switch (sb->st) {
 	case SB_PASS:
+		sb->may_direct = 1;
 		if (len > 0)
 			sb_pass(sb, data, len);
+		sb->may_direct = 0;
 		break;
 	case SB_EXPECT:
 		sb_buf_add(&sb->in, data, len);
@@ -779,6 +792,10 @@ scrollback_feed(struct scrollback_state *sb, const char *data, size_t len,
 		sb_buf_add(&sb->in, data, len);
 		sb_block(sb);
 		break;
+	}
+	if (sb->direct != NULL) {
+		*out = sb->direct;
+		return (sb->direct_len);
 	}
 	*out = sb->out.data;
 	return (sb->out.len);
