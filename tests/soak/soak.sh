@@ -59,6 +59,8 @@ reconnect()
 	ms=$(( ($(t_now_us) - start) / 1000 ))
 }
 
+# limpet's own account of every reconnect, shown if one fails.
+export LIMPET_LOG="$T/limpet.log"
 t_limpet_start relayhost
 t_remote_wait_clients 1
 lp=$(t_limpet_pid) || t_die "no limpet process"
@@ -130,4 +132,8 @@ t_check "RSS grew by at most $rss_slack KiB ($rss1 -> $rss2 KiB)" \
     [ $(( rss2 - rss1 )) -le "$rss_slack" ]
 t_check "limpet is still running" eval '! t_term_dead'
 
+if [ "$T_FAILED" -gt 0 ] && [ -f "$LIMPET_LOG" ]; then
+	t_log "the end of limpet's log:"
+	grep -v 'argv\[' "$LIMPET_LOG" | tail -n 80 | sed 's/^/#   /' >&2
+fi
 t_done
