@@ -392,6 +392,10 @@ char	**ssh_build_argv(const struct options *, const struct settings *,
 char	**ssh_build_command_argv(const struct options *,
 	     const struct settings *, const char *);
 void	 ssh_free_argv(char **);
+char	**ssh_build_master_argv(const struct options *,
+	     const struct settings *, const char *, int, const char *);
+char	**ssh_build_peek_argv(const char *, const char *, const char *);
+pid_t	 spawn_reader(char *const *, int *);
 int	 ssh_spawn(char *const *, const struct winsize *, struct ssh_proc *);
 void	 ssh_close(struct ssh_proc *);
 int	 spawn_capture(char *const *, char *, size_t);
@@ -403,6 +407,7 @@ char	*remote_list_command(void);
 char	*remote_kill_command(enum mux, const char *);
 char	*remote_command_replay(enum mux, const char *,
 	     const struct replay_anchor *);
+char	*remote_command_peek(const char *, const struct replay_anchor *);
 
 /* reattach/classify.c */
 enum line_kind classify_line(const char *);
@@ -428,6 +433,12 @@ size_t	 scrollback_feed(struct scrollback_state *, const char *, size_t,
 	     const char **);
 int	 scrollback_want_redraw(struct scrollback_state *);
 void	 scrollback_last(const struct scrollback_state *, int *, int *);
+void	 scrollback_set_peek(struct scrollback_state *, const char *);
+char	*scrollback_peek_command(struct scrollback_state *);
+int	 scrollback_holding(const struct scrollback_state *);
+size_t	 scrollback_peek_done(struct scrollback_state *, const char *, size_t,
+	     const char **);
+int	 scrollback_gap_filled(const struct scrollback_state *);
 void	 scrollback_fingerprint(const char *, char *, size_t);
 void	 scrollback_plain(char *);
 

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/queue.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #ifdef __linux__
@@ -78,6 +79,8 @@
 #define PROBES_MAX		16
 #define STALL_CHECK_MS		1000	/* how often ssh's socket is looked at */
 #define TICK_MS			1000	/* wake checks without timerfd */
+#define PEEK_TIMEOUT_MS		1500	/* output is held while it runs */
+#define PEEK_OUTPUT_MAX		(16 * 1024 * 1024)
 
 enum intent {
 	INTENT_NONE,
@@ -111,6 +114,7 @@ struct conn {
 	int		 discarded;	/* lost a race: only reap it */
 	enum intent	 intent;
 	struct timespec	 started;
+	char		*ctl_path;	/* its ControlMaster's socket, or NULL */
 	LIST_ENTRY(conn) dying_entry;
 };
 
@@ -130,6 +134,14 @@ struct client {
 	struct escape		 esc;
 	struct modes		 modes;
 	struct scrollback_state	*sb;		/* native scrollback, or NULL */
+	const char		*remote;	/* the remote command */
+	char			*ctl_dir;	/* for masters' sockets, or NULL */
+	pid_t			 peek_pid;	/* a look at the session, or -1 */
+	int			 peek_fd;
+	struct event		*ev_peek;
+	struct event		*ev_peek_timer;
+	struct evbuffer		*peek_out;
+	struct timespec		 peek_started;
 	char			 session[SESSION_NAME_MAX + 1];
 	struct evbuffer		*to_tty;
 	struct evbuffer		*pending_input;
@@ -217,7 +229,11 @@ static void	 client_probes_stop(struct client *);
 static void	 client_watch_start(struct client *);
 static void	 client_watch_stop(struct client *);
 
-static char	**client_replay_argv(struct client *, int);
+static char	**client_conn_argv(struct client *, int, const char *);
+static char	*client_ctl_dir(void);
+static void	 client_peek_start(struct client *);
+static void	 client_peek_end(struct client *, int);
+static void	 client_let_go(struct client *);
 
 static struct conn *conn_start(struct client *, int);
 static void	 conn_free(struct conn *);
@@ -250,6 +266,8 @@ static void	 cb_net_settle(evutil_socket_t, short, void *);
 static void	 cb_resolve(evutil_socket_t, short, void *);
 static void	 cb_probe_timer(evutil_socket_t, short, void *);
 static void	 cb_probe(evutil_socket_t, short, void *);
+static void	 cb_peek(evutil_socket_t, short, void *);
+static void	 cb_peek_timer(evutil_socket_t, short, void *);
 
 static double
 elapsed_since(const struct timespec *then)
@@ -660,19 +678,60 @@ client_set_up(struct client *c)
 
 /*
  * A reconnect in native scrollback mode asks the remote for what scrolled
- * by meanwhile (see scrollback.c); NULL means the usual command.
+ * by meanwhile (see scrollback.c), and a connection with a socket for its
+ * own ControlMaster says so; NULL means the usual command line.
  */
 static char **
-client_replay_argv(struct client *c, int speculative)
+client_conn_argv(struct client *c, int speculative, const char *ctlpath)
 {
-	char	**argv, *cmd;
+	char	**argv, *cmd = NULL;
 
-	if (c->sb == NULL || !c->ever_established ||
-	    (cmd = scrollback_command(c->sb, c->set->mux, c->session)) == NULL)
+	if (c->sb != NULL && c->ever_established)
+		cmd = scrollback_command(c->sb, c->set->mux, c->session);
+	if (cmd == NULL && ctlpath == NULL)
 		return (NULL);
-	argv = ssh_build_argv(c->opts, c->set, cmd, speculative);
+	argv = ssh_build_master_argv(c->opts, c->set,
+	    cmd != NULL ? cmd : c->remote, speculative, ctlpath);
 	free(cmd);
 	return (argv);
+}
+
+/*
+ * A directory of the user's own, closed to others, for the sockets of the
+ * connections' masters: $XDG_RUNTIME_DIR/limpet, or else
+ * $TMPDIR/limpet-UID. NULL when there is none fit for it (the side
+ * channel is then simply not used). A socket path is short (ssh adds 17
+ * characters while it binds).
+ */
+static char *
+client_ctl_dir(void)
+{
+	struct stat	 sb;
+	const char	*base;
+	char		*dir;
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 0) {
+			if ((base = getenv("XDG_RUNTIME_DIR")) == NULL ||
+			    *base != '/')
+				continue;
+			xasprintf(&dir, "%s/limpet", base);
+		} else {
+			if ((base = getenv("TMPDIR")) == NULL || *base != '/')
+				base = "/tmp";
+			xasprintf(&dir, "%s/limpet-%lu", base,
+			    (unsigned long)getuid());
+		}
+		if (strlen(dir) <= 60 &&
+		    (mkdir(dir, 0700) == 0 || errno == EEXIST) &&
+		    lstat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    sb.st_uid == getuid() && (sb.st_mode & 077) == 0)
+			return (dir);
+		log_debug("not for the side channel: %s", dir);
+		free(dir);
+	}
+	return (NULL);
 }
 
 static struct conn *
@@ -680,7 +739,7 @@ conn_start(struct client *c, int speculative)
 {
 	struct conn	*conn;
 	struct winsize	 ws;
-	char		**replay_argv;
+	char		**own_argv;
 	int		 rc;
 
 	tty_get_size(&c->tty, &ws);
@@ -688,11 +747,17 @@ conn_start(struct client *c, int speculative)
 	conn->c = c;
 	conn->speculative = speculative;
 	conn->proc.master = conn->proc.outfd = conn->proc.errfd = -1;
-	replay_argv = client_replay_argv(c, speculative);
-	rc = ssh_spawn(replay_argv != NULL ? replay_argv :
+	if (c->ctl_dir != NULL) {
+		xasprintf(&conn->ctl_path, "%s/%ld.%d", c->ctl_dir,
+		    (long)getpid(), c->connects + 1);
+		unlink(conn->ctl_path);
+	}
+	own_argv = client_conn_argv(c, speculative, conn->ctl_path);
+	rc = ssh_spawn(own_argv != NULL ? own_argv :
 	    speculative ? c->argv_batch : c->argv, &ws, &conn->proc);
-	ssh_free_argv(replay_argv);
+	ssh_free_argv(own_argv);
 	if (rc == -1) {
+		free(conn->ctl_path);
 		free(conn);
 		snprintf(c->down_reason, sizeof c->down_reason,
 		    "can't start ssh: %s", strerror(errno));
@@ -768,6 +833,11 @@ conn_free(struct conn *conn)
 	evbuffer_free(conn->to_ssh);
 	evbuffer_free(conn->errtext);
 	ssh_close(&conn->proc);
+	if (conn->ctl_path != NULL) {
+		/* ssh removes it, unless it was killed. */
+		unlink(conn->ctl_path);
+		free(conn->ctl_path);
+	}
 	free(conn);
 }
 
@@ -868,6 +938,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		return;
 	if (n <= 0) {
 		/* Linux says EIO once the last slave fd is closed. */
+		if (conn == c->conn)
+			client_let_go(c);
 		if (fd == conn->proc.outfd) {
 			conn->out_eof = 1;
 			event_del(conn->ev_out);
@@ -924,6 +996,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	client_to_tty(c, data, len);
 	if (c->sb != NULL && scrollback_want_redraw(c->sb))
 		client_poke_remote_size(c);
+	if (c->sb != NULL)
+		client_peek_start(c);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		c->master_paused = 1;
 		conn_reading(conn, 0);
@@ -1590,6 +1664,132 @@ cb_probe(evutil_socket_t fd, short events, void *arg)
 	client_suspect(c, "network is back");
 }
 
+/* --- the side channel ------------------------------------------------- */
+
+/*
+ * Ask the session for rows a jump of its pane skipped (scrollback.c says
+ * what to run), through the ControlMaster of the connection the user sees:
+ * no second login, and nothing at all once that connection is gone.
+ */
+static void
+client_peek_start(struct client *c)
+{
+	char	**argv, *cmd;
+	pid_t	  pid;
+	int	  fd;
+	struct timeval	tv = ms_to_tv(PEEK_TIMEOUT_MS);
+
+	if (c->sb == NULL || c->peek_fd != -1 ||
+	    (cmd = scrollback_peek_command(c->sb)) == NULL)
+		return;
+	if (c->conn == NULL || c->conn->ctl_path == NULL) {
+		free(cmd);
+		client_let_go(c);
+		return;
+	}
+	argv = ssh_build_peek_argv(c->conn->ctl_path, c->opts->destination,
+	    cmd);
+	free(cmd);
+	pid = spawn_reader(argv, &fd);
+	ssh_free_argv(argv);
+	if (pid == -1) {
+		log_debug("peek: can't start ssh: %s", strerror(errno));
+		client_let_go(c);
+		return;
+	}
+	if (c->peek_pid > 0)
+		kill(c->peek_pid, SIGKILL);	/* an old one, to be reaped */
+	c->peek_pid = pid;
+	c->peek_fd = fd;
+	c->ev_peek = event_new(c->base, fd, EV_READ|EV_PERSIST, cb_peek, c);
+	if (c->ev_peek == NULL)
+		fatalx("out of memory");
+	event_add(c->ev_peek, NULL);
+	evtimer_add(c->ev_peek_timer, &tv);
+	clock_gettime(CLOCK_MONOTONIC, &c->peek_started);
+	log_debug("peek: pid %ld", (long)pid);
+}
+
+/* The peek is over; ok when its output is whole. */
+static void
+client_peek_end(struct client *c, int ok)
+{
+	const char	*out;
+	size_t		 len;
+
+	if (c->peek_fd == -1)
+		return;
+	event_free(c->ev_peek);
+	c->ev_peek = NULL;
+	close(c->peek_fd);
+	c->peek_fd = -1;
+	evtimer_del(c->ev_peek_timer);
+	if (c->peek_pid > 0 && !ok)
+		kill(c->peek_pid, SIGTERM);
+	log_debug("peek: %s after %.0f ms, %zu bytes", ok ? "done" : "failed",
+	    elapsed_since(&c->peek_started) * 1000,
+	    evbuffer_get_length(c->peek_out));
+	if (c->sb != NULL) {
+		len = scrollback_peek_done(c->sb, ok ? (const char *)
+		    evbuffer_pullup(c->peek_out, -1) : NULL,
+		    evbuffer_get_length(c->peek_out), &out);
+		client_to_tty(c, out, len);
+		if (scrollback_want_redraw(c->sb))
+			client_poke_remote_size(c);
+	}
+	evbuffer_drain(c->peek_out, evbuffer_get_length(c->peek_out));
+	/* The held output may have jumped again. */
+	if (!c->quitting)
+		client_peek_start(c);
+}
+
+/* Whatever is held for a peek goes out now, as it came. */
+static void
+client_let_go(struct client *c)
+{
+	const char	*out;
+	size_t		 len;
+
+	if (c->sb == NULL || !scrollback_holding(c->sb))
+		return;
+	if (c->peek_fd != -1) {
+		event_free(c->ev_peek);
+		c->ev_peek = NULL;
+		close(c->peek_fd);
+		c->peek_fd = -1;
+		evtimer_del(c->ev_peek_timer);
+		if (c->peek_pid > 0)
+			kill(c->peek_pid, SIGTERM);
+	}
+	free(scrollback_peek_command(c->sb));
+	len = scrollback_peek_done(c->sb, NULL, 0, &out);
+	client_to_tty(c, out, len);
+}
+
+static void
+cb_peek(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	int		 n;
+
+	n = evbuffer_read(c->peek_out, fd, 65536);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0)
+		client_peek_end(c, n == 0);
+	else if (evbuffer_get_length(c->peek_out) > PEEK_OUTPUT_MAX)
+		client_peek_end(c, 0);
+}
+
+static void
+cb_peek_timer(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+
+	log_debug("peek: no answer in time");
+	client_peek_end(c, 0);
+}
+
 /* --- ending ------------------------------------------------------------ */
 
 static void
@@ -1601,6 +1801,7 @@ client_quit(struct client *c)
 	log_debug("quitting");
 	event_del(c->ev_retry);
 	client_probes_stop(c);
+	client_let_go(c);
 	if (c->spec != NULL)
 		conn_discard(c->spec);
 	if (c->conn != NULL)
@@ -1680,7 +1881,9 @@ client_reap(struct client *c)
 	int		 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if ((conn = client_find_conn(c, pid)) != NULL)
+		if (pid == c->peek_pid)
+			c->peek_pid = -1;
+		else if ((conn = client_find_conn(c, pid)) != NULL)
 			conn_exited(conn, status);
 		else
 			log_debug("reaped pid %ld", (long)pid);
@@ -1699,6 +1902,8 @@ cb_signal(evutil_socket_t sig, short events, void *arg)
 		break;
 	case SIGWINCH:
 		tty_get_size(&c->tty, &ws);
+		/* Held output was for the old size: out with it first. */
+		client_let_go(c);
 		if (c->sb != NULL)
 			scrollback_resize(c->sb, ws.ws_row, ws.ws_col);
 		if (c->conn != NULL)
@@ -1755,6 +1960,9 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c = xcalloc(1, sizeof *c);
 	c->opts = opts;
 	c->set = set;
+	c->remote = remote;
+	c->peek_pid = -1;
+	c->peek_fd = -1;
 	LIST_INIT(&c->dying);
 	for (i = 0; i < PROBES_MAX; i++)
 		c->probes[i].fd = -1;
@@ -1786,6 +1994,13 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	    opts->host, c->session, sizeof c->session, NULL, 0) == 0) {
 		tty_get_size(&c->tty, &ws);
 		c->sb = scrollback_new(ws.ws_row, ws.ws_col);
+		/*
+		 * tmux may skip rows of a burst; each connection is then a
+		 * ControlMaster of its own, to ask it for them.
+		 */
+		if (set->mux != MUX_SCREEN &&
+		    (c->ctl_dir = client_ctl_dir()) != NULL)
+			scrollback_set_peek(c->sb, c->session);
 	}
 	notice_init(STDOUT_FILENO);
 
@@ -1813,7 +2028,10 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->ev_net_settle = evtimer_new(c->base, cb_net_settle, c);
 	c->ev_resolve = evtimer_new(c->base, cb_resolve, c);
 	c->ev_probe_timer = evtimer_new(c->base, cb_probe_timer, c);
-	if (c->to_tty == NULL || c->pending_input == NULL ||
+	c->ev_peek_timer = evtimer_new(c->base, cb_peek_timer, c);
+	c->peek_out = evbuffer_new();
+	if (c->ev_peek_timer == NULL || c->peek_out == NULL ||
+	    c->to_tty == NULL || c->pending_input == NULL ||
 	    c->unanswered == NULL ||
 	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
 	    c->ev_retry == NULL || c->ev_notice == NULL ||
@@ -1858,6 +2076,14 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	}
 	client_probes_stop(c);
 	client_watch_stop(c);
+	client_peek_end(c, 0);
+	if (c->peek_pid > 0) {
+		kill(c->peek_pid, SIGKILL);
+		waitpid(c->peek_pid, NULL, 0);
+	}
+	event_free(c->ev_peek_timer);
+	evbuffer_free(c->peek_out);
+	free(c->ctl_dir);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		event_free(c->ev_signals[i]);
 	event_free(c->ev_tty_read);

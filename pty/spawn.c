@@ -87,6 +87,19 @@ char **
 ssh_build_argv(const struct options *o, const struct settings *s,
     const char *remote, int batch)
 {
+	return (ssh_build_master_argv(o, s, remote, batch, NULL));
+}
+
+/*
+ * The same, and with ctlpath the connection is a ControlMaster of its own
+ * listening there: a side channel into the session that costs no second
+ * login (scrollback.c asks the multiplexer for rows through it). Never
+ * the user's masters, and never kept past the session.
+ */
+char **
+ssh_build_master_argv(const struct options *o, const struct settings *s,
+    const char *remote, int batch, const char *ctlpath)
+{
 	/*
 	 * A stalled ControlMaster would make every reconnect hang; ssh's own
 	 * escapes would let ~. pass for a dead link; the rest would turn the
@@ -96,11 +109,61 @@ ssh_build_argv(const struct options *o, const struct settings *s,
 	static const char *forced[] = {
 		"ControlMaster=no", "ControlPath=none", "EscapeChar=none",
 		"RequestTTY=force", "RemoteCommand=none", "SessionType=default",
-		"ForkAfterAuthentication=no", "StdinNull=no", "LogLevel=INFO"
+		"ForkAfterAuthentication=no", "StdinNull=no", "LogLevel=INFO",
+		"ControlPersist=no"
+	};
+	const char	*own[sizeof forced / sizeof forced[0]];
+	char		*path = NULL, **argv;
+	size_t		 i, n = sizeof forced / sizeof forced[0];
+
+	for (i = 0; i < n; i++)
+		own[i] = forced[i];
+	if (ctlpath != NULL) {
+		xasprintf(&path, "ControlPath=%s", ctlpath);
+		own[0] = "ControlMaster=yes";
+		own[1] = path;
+	}
+	argv = ssh_argv(o, s, remote, own, n, 1, batch);
+	free(path);
+	return (argv);
+}
+
+/*
+ * A command run through the ControlMaster at ctlpath, and only through
+ * it: with no configuration read and a proxy that fails at once, a master
+ * that is gone cannot turn into a new connection (or a prompt).
+ */
+char **
+ssh_build_peek_argv(const char *ctlpath, const char *destination,
+    const char *remote)
+{
+	char		**argv = NULL, *path;
+	const char	 *program;
+	size_t		  argc = 0, i;
+	static const char *forced[] = {
+		"ControlMaster=no", "ProxyCommand=false", "BatchMode=yes",
+		"RequestTTY=no", "EscapeChar=none", "ClearAllForwardings=yes",
+		"ForwardAgent=no", "ForwardX11=no", "PermitLocalCommand=no",
+		"LogLevel=ERROR"
 	};
 
-	return (ssh_argv(o, s, remote, forced, sizeof forced /
-	    sizeof forced[0], 1, batch));
+	if ((program = getenv("LIMPET_SSH")) == NULL || *program == '\0')
+		program = "ssh";
+	argv_add(&argv, &argc, program);
+	argv_add(&argv, &argc, "-F");
+	argv_add(&argv, &argc, "/dev/null");
+	for (i = 0; i < sizeof forced / sizeof forced[0]; i++) {
+		argv_add(&argv, &argc, "-o");
+		argv_add(&argv, &argc, forced[i]);
+	}
+	xasprintf(&path, "ControlPath=%s", ctlpath);
+	argv_add(&argv, &argc, "-o");
+	argv_add(&argv, &argc, path);
+	free(path);
+	argv_add(&argv, &argc, "--");
+	argv_add(&argv, &argc, destination);
+	argv_add(&argv, &argc, remote);
+	return (argv);
 }
 
 /*
@@ -305,6 +368,51 @@ ssh_close(struct ssh_proc *proc)
 	if (proc->errfd != -1)
 		close(proc->errfd);
 	proc->master = proc->outfd = proc->errfd = -1;
+}
+
+/*
+ * Start argv in the background with no input and its stderr discarded;
+ * *fd is the (non-blocking) read end of its stdout. Returns its pid, or
+ * -1 with errno set.
+ */
+pid_t
+spawn_reader(char *const *argv, int *fd)
+{
+	sigset_t	 all, old;
+	int		 fds[2], devnull, saved_errno;
+	pid_t		 pid;
+
+	if (pipe(fds) == -1)
+		return (-1);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDWR);
+		if (devnull == -1 || dup2(fds[1], STDOUT_FILENO) == -1 ||
+		    dup2(devnull, STDIN_FILENO) == -1 ||
+		    dup2(devnull, STDERR_FILENO) == -1)
+			_exit(127);
+		spawn_child_reset();
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	saved_errno = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fds[1]);
+	if (pid == -1) {
+		close(fds[0]);
+		errno = saved_errno;
+		return (-1);
+	}
+	if (set_nonblock_cloexec(fds[0]) == -1) {
+		close(fds[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return (-1);
+	}
+	*fd = fds[0];
+	return (pid);
 }
 
 /*

@@ -346,6 +346,26 @@ remote_command_replay(enum mux mux, const char *name,
 }
 
 /*
+ * The command for a peek at the session over the side channel: the tmux
+ * block alone, nothing attached (screen draws every row it scrolls).
+ */
+char *
+remote_command_peek(const char *name, const struct replay_anchor *anchor)
+{
+	char	*block, *script, *cmd;
+
+	block = remote_replay_tmux(name, anchor);
+	xasprintf(&script, "%s:", block);	/* the block ends in "; " */
+	free(block);
+	block = script;
+	script = remote_use("tmux", block, 0);
+	cmd = remote_wrap(script);
+	free(script);
+	free(block);
+	return (cmd);
+}
+
+/*
  * The command for --list: every line it prints starts with "limpet-list"
  * so that whatever a login shell's startup files print is told apart.
  * "tmux" and "screen" say the multiplexer is installed; each session is

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "limpet.h"
 
@@ -40,12 +41,23 @@
  * multiplexer's redraw would otherwise leave a second copy of it there.
  * When the anchor is not found, or found more than once, nothing is
  * replayed and the redraw comes as it is: better a gap than wrong lines.
+ *
+ * The same gap opens with the link up: tmux scrolls a batch of lines with
+ * one SU and draws only the last screenful of it, so a burst faster than
+ * tmux writes loses rows that never reach the terminal. A scroll by the
+ * whole pane is the sign. Output is then held while the session is asked
+ * for its rows past the pane as the terminal has it (over the side channel
+ * of the connection's own ControlMaster, see client.c); the rows the
+ * terminal never saw go into its history in place of the scroll, and the
+ * held output follows. What tmux drew after the scroll, found by playing
+ * it on a scratch model, says where the missing rows end.
  */
 
 enum sb_state {
 	SB_PASS,		/* relay everything */
 	SB_EXPECT,		/* a block was asked for: wait for its start */
-	SB_BLOCK		/* inside the block: keep it */
+	SB_BLOCK,		/* inside the block: keep it */
+	SB_GAP			/* rows skipped: held until the peek answers */
 };
 
 #define SB_EXPECT_MAX	(64 * 1024)	/* output looked at for the block */
@@ -54,6 +66,10 @@ enum sb_state {
 #define SB_WATCH_MAX	(256 * 1024)	/* output watched for the redraw */
 #define SB_WATCH_MIN	3	/* rows of the pane that must match */
 #define ESC		0x1b
+#define SB_GAP_HOLD_MAX	(512 * 1024)	/* output held for a peek */
+#define SB_GAP_FAILS	3	/* peeks in a row that filled nothing */
+#define SB_GAP_QUIET	2	/* seconds without a jump to try again */
+#define SB_GAP_ANCHOR	2	/* pane rows the anchor needs */
 
 struct sb_buf {
 	char		*data;
@@ -95,6 +111,17 @@ struct scrollback_state {
 	int		 synced;	/* the model knows the whole screen */
 	unsigned int	 pushed;	/* model_pushed() after the replay */
 	int		 want_redraw;
+
+	/* Rows a jump of the pane skipped, asked for over a side channel. */
+	char		*peek_name;	/* the session; NULL when no channel */
+	char		*peek_cmd;	/* asked for, not yet started */
+	int		 peek_first;	/* the jump the answer is for is next */
+	char		**ans;		/* the last answer, with colours */
+	char		**ans_plain;
+	int		 nans;
+	int		 gap_fails;
+	time_t		 gap_last;	/* the last jump seen */
+	int		 gap_filled;	/* rows written, since the start */
 };
 
 static void	 sb_buf_add(struct sb_buf *, const void *, size_t);
@@ -114,6 +141,18 @@ static void	 sb_pass(struct scrollback_state *, const char *, size_t);
 static void	 sb_erase_all(struct scrollback_state *);
 static void	 sb_pane_free(struct scrollback_state *);
 static void	 sb_watch(struct scrollback_state *);
+static void	 sb_pane(const struct scrollback_state *, int *, int *);
+static int	 sb_jump(const struct scrollback_state *, const char *,
+		     size_t);
+static size_t	 sb_jump_next(const struct scrollback_state *, const char *,
+		     size_t);
+static int	 sb_gap(struct scrollback_state *, const char *, size_t);
+static int	 sb_gap_fill(struct scrollback_state *, const char *, size_t);
+static int	 sb_gap_hold(struct scrollback_state *, const char *, size_t);
+static int	 sb_align(char **, int, char **, int, int);
+static void	 sb_rows_free(struct scrollback_state *);
+static void	 sb_answer(struct scrollback_state *, const char *, size_t);
+static time_t	 sb_now(void);
 
 
 static void
@@ -178,6 +217,9 @@ scrollback_free(struct scrollback_state *sb)
 		return;
 	sb_snapshot_free(sb);
 	sb_pane_free(sb);
+	sb_rows_free(sb);
+	free(sb->peek_name);
+	free(sb->peek_cmd);
 	model_free(sb->model);
 	free(sb->in.data);
 	free(sb->out.data);
@@ -325,6 +367,11 @@ scrollback_begin(struct scrollback_state *sb)
 	sb->st = sb->expect ? SB_EXPECT : SB_PASS;
 	sb->expect = 0;
 	sb->in.len = 0;
+	/* What a peek on the old link was for, the replay covers. */
+	free(sb->peek_cmd);
+	sb->peek_cmd = NULL;
+	sb->peek_first = 0;
+	sb_rows_free(sb);
 	sb->expected = 0;
 }
 
@@ -492,6 +539,22 @@ sb_filter(struct scrollback_state *sb, const char *data, size_t len)
 			;
 		if (j < len && data[j] == 'r')
 			sb_region(sb, data + i + 2, j - (i + 2));
+		if (j < len && data[j] == 'S' && sb->peek_name != NULL &&
+		    sb->st == SB_PASS && !sb->watching &&
+		    sb_jump(sb, data + i + 2, j - (i + 2))) {
+			sb_emit(sb, data + start, i - start);
+			start = i;
+			switch (sb_gap(sb, data + i, len - i)) {
+			case -1:
+				sb->snap_valid = 0;
+				return;
+			case 1:
+				start = i = j + 1;
+				continue;
+			}
+			i = j;
+			continue;
+		}
 		if (j >= len || data[j] != 'J') {
 			i = j;
 			continue;
@@ -792,6 +855,13 @@ scrollback_feed(struct scrollback_state *sb, const char *data, size_t len,
 		sb_buf_add(&sb->in, data, len);
 		sb_block(sb);
 		break;
+	case SB_GAP:
+		sb_buf_add(&sb->in, data, len);
+		if (sb->in.len > SB_GAP_HOLD_MAX) {
+			log_debug("gap: too much output held, let go");
+			return (scrollback_peek_done(sb, NULL, 0, out));
+		}
+		break;
 	}
 	if (sb->direct != NULL) {
 		*out = sb->direct;
@@ -820,4 +890,435 @@ scrollback_last(const struct scrollback_state *sb, int *replayed, int *capped)
 {
 	*replayed = sb->last_replayed;
 	*capped = sb->last_capped;
+}
+
+/* --- rows a jump of the pane skipped ------------------------------------ */
+
+static time_t
+sb_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+/*
+ * The session's name when the connection has a side channel to ask the
+ * multiplexer through, NULL when it has none.
+ */
+void
+scrollback_set_peek(struct scrollback_state *sb, const char *name)
+{
+	free(sb->peek_name);
+	sb->peek_name = (name != NULL) ? xstrdup(name) : NULL;
+}
+
+/* The pane's rows, 0-based, inclusive: the scroll region, if any. */
+static void
+sb_pane(const struct scrollback_state *sb, int *top, int *bottom)
+{
+	if (sb->region_top == 0) {
+		*top = 0;
+		*bottom = sb->rows - 1;
+		return;
+	}
+	*top = sb->region_top - 1;
+	*bottom = (sb->region_bottom == 0 ? sb->rows : sb->region_bottom) - 1;
+	if (*bottom > sb->rows - 1)
+		*bottom = sb->rows - 1;
+}
+
+/*
+ * Whether CSI params S scrolls the whole pane, which must start at the
+ * top of the terminal (rows scrolled off anywhere else never reach the
+ * history). A parameter is only digits; none means one row.
+ */
+static int
+sb_jump(const struct scrollback_state *sb, const char *params, size_t plen)
+{
+	size_t	k;
+	int	n = 0, top, bottom;
+
+	for (k = 0; k < plen; k++) {
+		if (params[k] < '0' || params[k] > '9')
+			return (0);
+		if (n < 100000)
+			n = n * 10 + (params[k] - '0');
+	}
+	if (plen == 0)
+		n = 1;
+	sb_pane(sb, &top, &bottom);
+	return (top == 0 && bottom - top + 1 > SB_GAP_ANCHOR &&
+	    n >= bottom - top + 1);
+}
+
+/* Where the next jump starts in data (len when there is none). */
+static size_t
+sb_jump_next(const struct scrollback_state *sb, const char *data, size_t len)
+{
+	const char	*esc;
+	size_t		 i = 0, j;
+
+	while (i < len && (esc = memchr(data + i, ESC, len - i)) != NULL) {
+		i = (size_t)(esc - data);
+		if (i + 1 >= len || data[i + 1] != '[') {
+			i++;
+			continue;
+		}
+		for (j = i + 2; j < len && data[j] >= 0x30 && data[j] <= 0x3f;
+		    j++)
+			;
+		if (j < len && data[j] == 'S' &&
+		    sb_jump(sb, data + i + 2, j - (i + 2)))
+			return (i);
+		i = j;
+	}
+	return (len);
+}
+
+/*
+ * A jump at data (the SU, then what followed it). Returns 1 when the rows
+ * it skipped were written in its place, 0 when it goes out as it is, -1
+ * when data is held for a peek.
+ */
+static int
+sb_gap(struct scrollback_state *sb, const char *data, size_t len)
+{
+	time_t	now = sb_now();
+	size_t	sulen;
+	int	first = sb->peek_first;
+
+	if (now - sb->gap_last >= SB_GAP_QUIET)
+		sb->gap_fails = 0;
+	sb->gap_last = now;
+	sb->peek_first = 0;
+	if (sb->gap_fails >= SB_GAP_FAILS)
+		return (0);
+	sulen = (size_t)((const char *)memchr(data, 'S', len) - data) + 1;
+	if (sb->nans > 0) {
+		if (sb_gap_fill(sb, data + sulen, len - sulen)) {
+			sb->gap_fails = 0;
+			return (1);
+		}
+		/* An answer that does not cover it is of no more use. */
+		sb_rows_free(sb);
+	}
+	if (first) {
+		/* The one the last answer was for: no second question. */
+		sb->gap_fails++;
+		return (0);
+	}
+	return (sb_gap_hold(sb, data, len));
+}
+
+/*
+ * Hold output from the jump on, and ask for the rows from the pane as the
+ * terminal shows it (the anchor: its rows down to the last one written,
+ * which may still have been growing) to the end of the session's pane.
+ */
+static int
+sb_gap_hold(struct scrollback_state *sb, const char *data, size_t len)
+{
+	struct replay_anchor	 a;
+	char			*row, fp[REPLAY_FP_ROWS][REPLAY_FP_MAX + 1];
+	int			 top, bottom, r, last = -1, n = 0, any = 0, i;
+
+	sb_pane(sb, &top, &bottom);
+	memset(fp, 0, sizeof fp);
+	for (r = top; r <= bottom; r++) {
+		row = model_row_text(sb->model, r);
+		if (row[0] != '\0')
+			last = r;
+		free(row);
+	}
+	/* The rows above the last one written are certain. */
+	if (last - top < SB_GAP_ANCHOR)
+		return (0);
+	memset(&a, 0, sizeof a);
+	a.nfp = last - top < REPLAY_FP_ROWS ? last - top : REPLAY_FP_ROWS;
+	for (i = 0; i < a.nfp; i++) {
+		row = model_row_text(sb->model, last - a.nfp + i);
+		scrollback_fingerprint(row, a.fp[i], sizeof a.fp[i]);
+		if (a.fp[i][0] != '\0')
+			any = 1;
+		n += (int)strlen(a.fp[i]);
+		free(row);
+	}
+	if (!any)
+		return (0);
+	a.back = last - top - 1 + SB_MARGIN;
+	free(sb->peek_cmd);
+	sb->peek_cmd = remote_command_peek(sb->peek_name, &a);
+	sb->st = SB_GAP;
+	sb->in.len = 0;
+	sb_buf_add(&sb->in, data, len);
+	log_debug("gap: the pane jumped, asking for its rows (anchor of %d "
+	    "rows, %d characters)", last - top, n);
+	return (-1);
+}
+
+/* The command to run over the side channel, once; NULL when none. */
+char *
+scrollback_peek_command(struct scrollback_state *sb)
+{
+	char	*cmd = sb->peek_cmd;
+
+	sb->peek_cmd = NULL;
+	return (cmd);
+}
+
+/* Whether output is held for a peek. */
+int
+scrollback_holding(const struct scrollback_state *sb)
+{
+	return (sb->st == SB_GAP);
+}
+
+/*
+ * The first row q, from start on, where the rows d line up with the
+ * answer: each row d shows is the answer's, blank rows aside (not drawn
+ * yet), with enough of them to be sure. -1 when there is none.
+ */
+static int
+sb_align(char **d, int nd, char **plain, int nplain, int start)
+{
+	int	q, i, shown = 0, matched, need, lastd = -1;
+
+	for (i = 0; i < nd; i++) {
+		if (d[i][0] != '\0') {
+			shown++;
+			lastd = i;
+		}
+	}
+	if (shown == 0)
+		return (-1);
+	need = shown < SB_WATCH_MIN ? shown : SB_WATCH_MIN;
+	for (q = start < 0 ? 0 : start; q < nplain; q++) {
+		matched = 0;
+		for (i = 0; i < nd && q + i < nplain; i++) {
+			if (d[i][0] == '\0')
+				continue;
+			/* The last row drawn may still be being drawn. */
+			if (strcmp(d[i], plain[q + i]) != 0 && (i != lastd ||
+			    strncmp(d[i], plain[q + i], strlen(d[i])) != 0))
+				break;
+			matched++;
+		}
+		if ((i == nd || q + i == nplain) && matched >= need)
+			return (q);
+	}
+	return (-1);
+}
+
+/*
+ * Write in place of the jump (whose SU data follows) the rows it skipped:
+ * the pane's rows as the terminal has them go to the history, then those
+ * of the answer between them and what the multiplexer draws next, then
+ * the pane is blanked, as the scroll would have left it.
+ */
+static int
+sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
+{
+	struct model	 *scratch;
+	char		**have, **drawn, buf[64];
+	int		  top, bottom, h, r, last = -1, i, k, n, q, from = -1;
+	int		  matches = 0, first, crow, ccol, ok = 0;
+	size_t		  seg;
+
+	sb_pane(sb, &top, &bottom);
+	h = bottom - top + 1;
+	have = xreallocarray(NULL, (size_t)h, sizeof *have);
+	drawn = xreallocarray(NULL, (size_t)h, sizeof *drawn);
+	for (r = 0; r < h; r++) {
+		have[r] = model_row_text(sb->model, top + r);
+		if (have[r][0] != '\0')
+			last = r;
+		drawn[r] = NULL;
+	}
+	if (last < SB_GAP_ANCHOR)
+		goto out;
+
+	/* Where the rows above the last one written stand in the answer. */
+	for (i = 0; i + last <= sb->nans; i++) {
+		for (k = 0; k < last; k++) {
+			if (strcmp(sb->ans_plain[i + k], have[k]) != 0)
+				break;
+		}
+		if (k == last) {
+			matches++;
+			from = i;
+		}
+	}
+	if (matches != 1) {
+		log_debug("gap: pane found %d times in the answer", matches);
+		goto out;
+	}
+	first = from + last;
+
+	/* What the multiplexer drew after the scroll. */
+	scratch = model_new(sb->rows, sb->cols);
+	model_cursor(sb->model, &crow, &ccol);
+	snprintf(buf, sizeof buf, "\033[%d;%dr\033[%d;%dH", top + 1,
+	    bottom + 1, crow + 1, ccol + 1);
+	model_feed(scratch, buf, strlen(buf));
+	seg = sb_jump_next(sb, after, alen);
+	model_feed(scratch, after, seg);
+	for (r = 0; r < h; r++)
+		drawn[r] = model_row_text(scratch, top + r);
+	q = sb_align(drawn, h, sb->ans_plain, sb->nans, first);
+	if (q != -1)
+		q -= (int)model_pushed(scratch);
+	model_free(scratch);
+	if (q == -1) {
+		log_debug("gap: what was drawn is not in the answer");
+		goto out;
+	}
+	if (q < first)
+		q = first;
+	if (q - first > REPLAY_CAP)
+		first = q - REPLAY_CAP;
+
+	sb_emitf(sb, "\0337\033[m\033[%d;1H", bottom + 1);
+	for (r = 0; r < last; r++)
+		sb_emit(sb, "\n", 1);
+	for (i = first; i < q; i += n) {
+		n = (q - i < h) ? q - i : h;
+		sb_emitf(sb, "\033[%d;1H\033[%dL", top + 1, n);
+		for (k = 0; k < n; k++) {
+			sb_emit(sb, sb->ans[i + k], strlen(sb->ans[i + k]));
+			sb_emitf(sb, "\033[m%s", k + 1 < n ? "\r\n" : "");
+		}
+		sb_emitf(sb, "\033[%d;1H", bottom + 1);
+		for (k = 0; k < n; k++)
+			sb_emit(sb, "\n", 1);
+	}
+	for (r = top; r <= bottom; r++)
+		sb_emitf(sb, "\033[%d;1H\033[2K", r + 1);
+	sb_emitf(sb, "\0338");
+	sb->gap_filled += q - first;
+	log_debug("gap: %d rows the pane skipped into the history", q - first);
+	ok = 1;
+
+out:
+	for (r = 0; r < h; r++) {
+		free(have[r]);
+		free(drawn[r]);
+	}
+	free(have);
+	free(drawn);
+	return (ok);
+}
+
+static void
+sb_rows_free(struct scrollback_state *sb)
+{
+	int	i;
+
+	for (i = 0; i < sb->nans; i++) {
+		free(sb->ans[i]);
+		free(sb->ans_plain[i]);
+	}
+	free(sb->ans);
+	free(sb->ans_plain);
+	sb->ans = sb->ans_plain = NULL;
+	sb->nans = 0;
+}
+
+/*
+ * The peek's output: the block remote.c describes, between its markers.
+ * Keeps its rows (history, then pane) when the anchor was found.
+ */
+static void
+sb_answer(struct scrollback_state *sb, const char *data, size_t len)
+{
+	const char	*p, *nl, *end = data + len;
+	char		*line;
+	size_t		 n;
+	int		 state = 0, hist, alt, capped, found;
+
+	sb_rows_free(sb);
+	for (p = data; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		n = (size_t)(nl - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		line = xmalloc(n + 1);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (state == 0) {
+			if (strcmp(line, REPLAY_BEGIN) == 0)
+				state = 1;
+		} else if (state == 1) {
+			if (strncmp(line, REPLAY_INFO " ",
+			    strlen(REPLAY_INFO) + 1) != 0 ||
+			    sscanf(line + strlen(REPLAY_INFO), "%d %d %d %d",
+			    &hist, &alt, &capped, &found) != 4 || !found ||
+			    alt || capped > 0) {
+				free(line);
+				break;
+			}
+			state = 2;
+		} else if (strcmp(line, REPLAY_END) == 0) {
+			free(line);
+			state = 3;
+			break;
+		} else if (strcmp(line, REPLAY_CUT) != 0) {
+			sb->ans = xreallocarray(sb->ans,
+			    (size_t)sb->nans + 1, sizeof *sb->ans);
+			sb->ans_plain = xreallocarray(sb->ans_plain,
+			    (size_t)sb->nans + 1, sizeof *sb->ans_plain);
+			sb->ans[sb->nans] = line;
+			sb->ans_plain[sb->nans] = xstrdup(line);
+			scrollback_plain(sb->ans_plain[sb->nans]);
+			sb->nans++;
+			continue;
+		}
+		free(line);
+	}
+	if (state != 3) {
+		log_debug("gap: no answer from the session");
+		sb_rows_free(sb);
+	}
+}
+
+/*
+ * The peek is over: its output (NULL when it failed or took too long).
+ * The held output goes out, with the skipped rows in place of the jump
+ * when the answer has them. Returns the bytes to write, as
+ * scrollback_feed does.
+ */
+size_t
+scrollback_peek_done(struct scrollback_state *sb, const char *data,
+    size_t len, const char **out)
+{
+	struct sb_buf	held;
+
+	sb->out.len = 0;
+	sb->direct = NULL;
+	*out = sb->out.data;
+	if (sb->st != SB_GAP)
+		return (0);
+	if (data != NULL)
+		sb_answer(sb, data, len);
+	else
+		sb_rows_free(sb);
+	held = sb->in;
+	memset(&sb->in, 0, sizeof sb->in);
+	sb->st = SB_PASS;
+	sb->peek_first = 1;
+	sb->may_direct = 0;
+	sb_pass(sb, held.data, held.len);
+	free(held.data);
+	sb->peek_first = 0;
+	*out = sb->out.data;
+	return (sb->out.len);
+}
+
+/* Rows written into the history in place of jumps, so far. */
+int
+scrollback_gap_filled(const struct scrollback_state *sb)
+{
+	return (sb->gap_filled);
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Secrets: what is typed never reaches limpet's log, even while the link is
 # down and input waits for the next connection; the log is 0600 whatever
-# the umask and whatever mode the file had; the only file limpet itself
-# creates is the log (followed symlinks refused), none in a shared
-# temporary directory; and the ssh it runs carries no option of limpet's
-# that loosens host key checking.
+# the umask and whatever mode the file had; the only things limpet itself
+# creates are the log (followed symlinks refused) and, in a shared
+# temporary directory, one directory closed to others for the sockets of
+# its connections' masters, left empty; and the ssh it runs carries no
+# option of limpet's that loosens host key checking.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "${TESTLIB:-$(dirname "$0")/../lib}/testlib.sh"
 t_need strace stat
@@ -67,12 +68,16 @@ t_term_wait_exit 20 >/dev/null
 t_check "the log was written" [ -s "$log" ]
 t_check "the log holds nothing that was typed" \
     eval '! grep -q -e "$secret" -e "$down" "$log"'
-t_check "nothing was made in TMPDIR" [ -z "$(ls -A "$T/tmpdir")" ]
+rundir=$T/tmpdir/limpet-$(id -u)
+t_check "TMPDIR holds only limpet's own directory, 0700 and empty" \
+    eval '[ "$(ls -A "$T/tmpdir")" = "limpet-$(id -u)" ] &&
+    [ "$(stat -c %a "$rundir")" = 700 ] && [ -z "$(ls -A "$rundir")" ]'
 # strace: the calls limpet (not its children) made that create files.
 grep -E 'O_CREAT|creat\(|mkdir|link|rename' "$T/strace.out" |
     grep -v ' = -1 ' >"$T/created" || true
-t_check "the only file limpet creates is its log" \
-    eval '[ "$(grep -vc -- "\"$log\"" "$T/created")" = 0 ]'
+t_check "limpet creates only its log and that directory" \
+    eval '[ "$(grep -v -- "\"$log\"" "$T/created" |
+    grep -vc -- "mkdir(\"$rundir\", 0700)")" = 0 ]'
 t_check "the log is opened without following a symlink, mode 0600" \
     grep -q "\"$log\", .*O_NOFOLLOW.*, 0600)" "$T/created"
 [ "$T_FAILED" -eq 0 ] || sed 's/^/#   created: /' "$T/created" >&2

@@ -94,6 +94,7 @@ t_tmpdir()
 	    { echo "mktemp failed" >&2; exit 99; }
 	chmod 700 "$T"
 	mkdir -p "$T/xdg/limpet" "$T/rtmux" "$T/rscreen"
+	mkdir -m 700 "$T/run"
 	chmod 700 "$T/rtmux" "$T/rscreen"
 	T_OUTER_SOCK=$T/outer.sock
 	trap t_cleanup EXIT
@@ -474,14 +475,16 @@ t_remote_screen_quit_all()
 # a shell, with a config directory of its own.
 t_limpet()
 {
-	printf '%q ' env XDG_CONFIG_HOME="$T/xdg" "$LIMPET" -F "$T/ssh_config" "$@"
+	printf '%q ' env XDG_CONFIG_HOME="$T/xdg" XDG_RUNTIME_DIR="$T/run" \
+	    "$LIMPET" -F "$T/ssh_config" "$@"
 }
 
 # t_limpet_start ARGS...: run limpet as the terminal's program.
 t_limpet_start()
 {
 	[ -x "$LIMPET" ] || t_die "limpet not built: $LIMPET"
-	t_term_start env XDG_CONFIG_HOME="$T/xdg" "$LIMPET" -F "$T/ssh_config" "$@"
+	t_term_start env XDG_CONFIG_HOME="$T/xdg" XDG_RUNTIME_DIR="$T/run" \
+	    "$LIMPET" -F "$T/ssh_config" "$@"
 }
 
 # The limpet process in the terminal (the first one below the pane).

@@ -336,6 +336,120 @@ check_late_rows(void)
 	finish(sb, &t);
 }
 
+/*
+ * tmux jumps: the pane (rows 1-9, a status line below) shows L1 to L8,
+ * then one SU of the whole pane and L21 to L28 drawn after it. The rows
+ * in between are asked for, and go into the history in the scroll's
+ * place; the status line is left alone.
+ */
+static const char	 pane8[] = "\033[H\033[2J\033[10;1H[st]\033[1;9r"
+			     "\033[1;1HL1\r\nL2\r\nL3\r\nL4\r\nL5\r\nL6\r\nL7\r\n"
+			     "L8\r\n";
+static const char	 jump[] = "\033[1;1H\033[9SL21\r\nL22\r\nL23\r\n"
+			     "L24\r\nL25\r\nL26\r\nL27\r\nL28\r\n";
+
+static struct scrollback_state *
+jumped(struct term *t, char **cmdp)
+{
+	struct scrollback_state	*sb = scrollback_new(ROWS, COLS);
+
+	term_init(t);
+	scrollback_set_peek(sb, "x");
+	scrollback_begin(sb);
+	relay(sb, t, pane8);
+	CHECK(!scrollback_holding(sb));
+	relay(sb, t, jump);
+	CHECK(scrollback_holding(sb));
+	*cmdp = scrollback_peek_command(sb);
+	CHECK(scrollback_peek_command(sb) == NULL);
+	/* Held: nothing of the jump reached the terminal yet. */
+	CHECK_STR(history_joined(t), "");
+	return (sb);
+}
+
+static void
+check_gap(void)
+{
+	struct scrollback_state	*sb;
+	struct term		 t;
+	const char		*out;
+	char			*cmd, buf[COLS + 1], want[256], row[16];
+	size_t			 n;
+	int			 i;
+
+	/* A scroll of part of the pane is no jump. */
+	sb = scrollback_new(ROWS, COLS);
+	term_init(&t);
+	scrollback_set_peek(sb, "x");
+	relay(sb, &t, pane8);
+	relay(sb, &t, "\033[1;1H\033[8S");
+	CHECK(!scrollback_holding(sb));
+	CHECK(scrollback_peek_command(sb) == NULL);
+	CHECK_STR(history_joined(&t), "L1 L2 L3 L4 L5 L6 L7 L8 ");
+	finish(sb, &t);
+
+	sb = jumped(&t, &cmd);
+	/* The anchor is L5 L6 L7, hashed; nothing attaches. */
+	CHECK(cmd != NULL && strstr(cmd, "-v a1=430 -v a2=431 -v a3=432 ") !=
+	    NULL);
+	CHECK(cmd != NULL && strstr(cmd, "new-session") == NULL);
+	free(cmd);
+	relay(sb, &t, "L29");	/* still held */
+	n = scrollback_peek_done(sb, block(1, 22, 23, "22 0 0 1"), strlen(
+	    block(1, 22, 23, "22 0 0 1")), &out);
+	vterm_input_write(t.vt, out, n);
+	CHECK(!scrollback_holding(sb));
+	want[0] = '\0';
+	for (i = 1; i <= 20; i++) {
+		snprintf(row, sizeof row, "L%d ", i);
+		append(want, row, sizeof want);
+	}
+	CHECK_STR(history_joined(&t), want);
+	for (i = 0; i < 8; i++) {
+		term_row(&t, i, buf);
+		snprintf(row, sizeof row, "L%d", 21 + i);
+		CHECK_STR(buf, row);
+	}
+	term_row(&t, 8, buf);
+	CHECK_STR(buf, "L29");
+	term_row(&t, 9, buf);
+	CHECK_STR(buf, "[st]");
+	CHECK(scrollback_gap_filled(sb) == 13);
+	finish(sb, &t);
+
+	/* No answer: the output goes as it came, the gap stays. */
+	sb = jumped(&t, &cmd);
+	free(cmd);
+	n = scrollback_peek_done(sb, NULL, 0, &out);
+	/* From the SU on: the cursor move before it went out at once. */
+	CHECK(n == strlen(jump + 6) && memcmp(out, jump + 6, n) == 0);
+	vterm_input_write(t.vt, out, n);
+	CHECK(!scrollback_holding(sb));
+	term_row(&t, 0, buf);
+	CHECK_STR(buf, "L21");
+	CHECK(scrollback_gap_filled(sb) == 0);
+	finish(sb, &t);
+
+	/* An answer that does not have the pane: the same. */
+	sb = jumped(&t, &cmd);
+	free(cmd);
+	n = scrollback_peek_done(sb, block(30, 40, 41, "11 0 0 1"), strlen(
+	    block(30, 40, 41, "11 0 0 1")), &out);
+	/* From the SU on: the cursor move before it went out at once. */
+	CHECK(n == strlen(jump + 6) && memcmp(out, jump + 6, n) == 0);
+	finish(sb, &t);
+
+	/* A reconnect drops what was held: the replay covers it. */
+	sb = jumped(&t, &cmd);
+	free(cmd);
+	scrollback_begin(sb);
+	CHECK(!scrollback_holding(sb));
+	n = scrollback_peek_done(sb, block(1, 22, 23, "22 0 0 1"), strlen(
+	    block(1, 22, 23, "22 0 0 1")), &out);
+	CHECK(n == 0);
+	finish(sb, &t);
+}
+
 int
 main(void)
 {
@@ -345,5 +459,6 @@ main(void)
 	check_capped();
 	check_skip();
 	check_late_rows();
+	check_gap();
 	return (unit_done());
 }
