@@ -81,6 +81,7 @@
 #define TICK_MS			1000	/* wake checks without timerfd */
 #define PEEK_TIMEOUT_MS		1500	/* output is held while it runs */
 #define PEEK_OUTPUT_MAX		(16 * 1024 * 1024)
+#define BLOCK_STILL_MS		5000	/* a replay block that stops coming */
 
 enum intent {
 	INTENT_NONE,
@@ -142,6 +143,7 @@ struct client {
 	struct event		*ev_peek_timer;
 	struct evbuffer		*peek_out;
 	struct timespec		 peek_started;
+	struct event		*ev_block;	/* the replay block stopped */
 	char			 session[SESSION_NAME_MAX + 1];
 	struct evbuffer		*to_tty;
 	struct evbuffer		*pending_input;
@@ -268,6 +270,7 @@ static void	 cb_probe_timer(evutil_socket_t, short, void *);
 static void	 cb_probe(evutil_socket_t, short, void *);
 static void	 cb_peek(evutil_socket_t, short, void *);
 static void	 cb_peek_timer(evutil_socket_t, short, void *);
+static void	 cb_block(evutil_socket_t, short, void *);
 
 static double
 elapsed_since(const struct timespec *then)
@@ -996,8 +999,16 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	client_to_tty(c, data, len);
 	if (c->sb != NULL && scrollback_want_redraw(c->sb))
 		client_poke_remote_size(c);
-	if (c->sb != NULL)
+	if (c->sb != NULL) {
 		client_peek_start(c);
+		/* A block that stops halfway must not hold output forever. */
+		if (scrollback_waiting(c->sb)) {
+			struct timeval	tv = ms_to_tv(BLOCK_STILL_MS);
+
+			evtimer_add(c->ev_block, &tv);
+		} else if (evtimer_pending(c->ev_block, NULL))
+			evtimer_del(c->ev_block);
+	}
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		c->master_paused = 1;
 		conn_reading(conn, 0);
@@ -1782,6 +1793,17 @@ cb_peek(evutil_socket_t fd, short events, void *arg)
 }
 
 static void
+cb_block(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	const char	*out;
+	size_t		 len;
+
+	len = scrollback_expire(c->sb, &out);
+	client_to_tty(c, out, len);
+}
+
+static void
 cb_peek_timer(evutil_socket_t fd, short events, void *arg)
 {
 	struct client	*c = arg;
@@ -2029,8 +2051,10 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->ev_resolve = evtimer_new(c->base, cb_resolve, c);
 	c->ev_probe_timer = evtimer_new(c->base, cb_probe_timer, c);
 	c->ev_peek_timer = evtimer_new(c->base, cb_peek_timer, c);
+	c->ev_block = evtimer_new(c->base, cb_block, c);
 	c->peek_out = evbuffer_new();
 	if (c->ev_peek_timer == NULL || c->peek_out == NULL ||
+	    c->ev_block == NULL ||
 	    c->to_tty == NULL || c->pending_input == NULL ||
 	    c->unanswered == NULL ||
 	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
@@ -2082,6 +2106,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 		waitpid(c->peek_pid, NULL, 0);
 	}
 	event_free(c->ev_peek_timer);
+	event_free(c->ev_block);
 	evbuffer_free(c->peek_out);
 	free(c->ctl_dir);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)

@@ -1316,6 +1316,42 @@ scrollback_peek_done(struct scrollback_state *sb, const char *data,
 	return (sb->out.len);
 }
 
+/* Whether output is held for a block a reconnect asked for. */
+int
+scrollback_waiting(const struct scrollback_state *sb)
+{
+	return (sb->st == SB_EXPECT || sb->st == SB_BLOCK);
+}
+
+/*
+ * Nothing more of the block came for a while: what is held of it is
+ * dropped (rows half sent are no use), a line that may have been the
+ * start of its marker goes out, and output flows again.
+ */
+size_t
+scrollback_expire(struct scrollback_state *sb, const char **out)
+{
+	sb->out.len = 0;
+	sb->direct = NULL;
+	switch (sb->st) {
+	case SB_EXPECT:
+		log_debug("replay: the block did not come");
+		sb_emit(sb, sb->in.data, sb->in.len);
+		break;
+	case SB_BLOCK:
+		log_debug("replay: the block did not end, %zu bytes dropped",
+		    sb->in.len);
+		break;
+	default:
+		*out = sb->out.data;
+		return (0);
+	}
+	sb->in.len = 0;
+	sb->st = SB_PASS;
+	*out = sb->out.data;
+	return (sb->out.len);
+}
+
 /* Rows written into the history in place of jumps, so far. */
 int
 scrollback_gap_filled(const struct scrollback_state *sb)

@@ -450,6 +450,40 @@ check_gap(void)
 	finish(sb, &t);
 }
 
+/* A block that stops coming does not hold output for ever. */
+static void
+check_expire(void)
+{
+	struct scrollback_state	*sb;
+	struct term		 t;
+	const char		*out;
+	char			 buf[COLS + 1];
+	size_t			 n;
+
+	sb = reconnected(&t, MUX_TMUX, NULL);
+	relay(sb, &t, "motd\r\nlimpet-rep");
+	CHECK(scrollback_waiting(sb));
+	term_row(&t, 0, buf);
+	CHECK_STR(buf, "L1");	/* the screen is not touched before it */
+	n = scrollback_expire(sb, &out);
+	CHECK(n == strlen("limpet-rep") && memcmp(out, "limpet-rep", n) == 0);
+	CHECK(!scrollback_waiting(sb));
+	finish(sb, &t);
+
+	sb = reconnected(&t, MUX_TMUX, NULL);
+	relay(sb, &t, REPLAY_BEGIN "\r\n" REPLAY_INFO " 3 0 0 1\r\nL1\r\n");
+	CHECK(scrollback_waiting(sb));
+	n = scrollback_expire(sb, &out);
+	CHECK(n == 0);
+	CHECK(!scrollback_waiting(sb));
+	relay(sb, &t, "\033[H\033[2Jafter");
+	term_row(&t, 0, buf);
+	CHECK_STR(buf, "after");
+	n = scrollback_expire(sb, &out);
+	CHECK(n == 0);
+	finish(sb, &t);
+}
+
 int
 main(void)
 {
@@ -460,5 +494,6 @@ main(void)
 	check_skip();
 	check_late_rows();
 	check_gap();
+	check_expire();
 	return (unit_done());
 }
