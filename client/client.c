@@ -2100,7 +2100,10 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	}
 	client_probes_stop(c);
 	client_watch_stop(c);
-	client_peek_end(c, 0);
+	if (c->peek_fd != -1) {
+		event_free(c->ev_peek);
+		close(c->peek_fd);
+	}
 	if (c->peek_pid > 0) {
 		kill(c->peek_pid, SIGKILL);
 		waitpid(c->peek_pid, NULL, 0);
