@@ -440,6 +440,7 @@ size_t	 scrollback_peek_done(struct scrollback_state *, const char *, size_t,
 	     const char **);
 int	 scrollback_gap_filled(const struct scrollback_state *);
 int	 scrollback_waiting(const struct scrollback_state *);
+int	 scrollback_cap_news(struct scrollback_state *);
 size_t	 scrollback_expire(struct scrollback_state *, const char **);
 void	 scrollback_fingerprint(const char *, char *, size_t);
 void	 scrollback_plain(char *);

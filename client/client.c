@@ -82,6 +82,9 @@
 #define PEEK_TIMEOUT_MS		1500	/* output is held while it runs */
 #define PEEK_OUTPUT_MAX		(16 * 1024 * 1024)
 #define BLOCK_STILL_MS		5000	/* a replay block that stops coming */
+#define FLASH_DELAY_MS		500	/* after the multiplexer's redraw */
+#define FLASH_SHOW_MS		5000
+#define POKE_MS			100	/* at the smaller size, for a redraw */
 
 enum intent {
 	INTENT_NONE,
@@ -144,6 +147,10 @@ struct client {
 	struct evbuffer		*peek_out;
 	struct timespec		 peek_started;
 	struct event		*ev_block;	/* the replay block stopped */
+	struct event		*ev_flash;	/* a word after the replay */
+	struct event		*ev_poke;
+	int			 flash_step;
+	char			 flash_text[160];
 	char			 session[SESSION_NAME_MAX + 1];
 	struct evbuffer		*to_tty;
 	struct evbuffer		*pending_input;
@@ -271,6 +278,8 @@ static void	 cb_probe(evutil_socket_t, short, void *);
 static void	 cb_peek(evutil_socket_t, short, void *);
 static void	 cb_peek_timer(evutil_socket_t, short, void *);
 static void	 cb_block(evutil_socket_t, short, void *);
+static void	 cb_flash(evutil_socket_t, short, void *);
+static void	 cb_poke(evutil_socket_t, short, void *);
 
 static double
 elapsed_since(const struct timespec *then)
@@ -540,10 +549,27 @@ client_poke_remote_size(struct client *c)
 
 	if (c->conn == NULL || c->set->mux == MUX_NONE)
 		return;
+	/*
+	 * Both sizes at once would reach ssh as one signal, with the size
+	 * unchanged, and the kernel would not tell the multiplexer at all.
+	 */
 	tty_get_size(&c->tty, &ws);
 	smaller = ws;
 	smaller.ws_row = ws.ws_row > 2 ? ws.ws_row - 1 : ws.ws_row + 1;
 	ioctl(c->conn->proc.master, TIOCSWINSZ, &smaller);
+	evtimer_add_ms(c->ev_poke, POKE_MS);
+}
+
+/* The terminal's own size again: the multiplexer redraws. */
+static void
+cb_poke(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	struct winsize	 ws;
+
+	if (c->conn == NULL)
+		return;
+	tty_get_size(&c->tty, &ws);
 	ioctl(c->conn->proc.master, TIOCSWINSZ, &ws);
 }
 
@@ -656,6 +682,8 @@ client_set_down(struct client *c, const char *why)
 	if (!c->down) {
 		c->down = 1;
 		clock_gettime(CLOCK_MONOTONIC, &c->down_since);
+		c->flash_step = 0;
+		event_del(c->ev_flash);
 	}
 	client_update_notice(c);
 	client_probes_update(c);
@@ -934,7 +962,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	const char	*data;
 	ssize_t		 n;
 	size_t		 len;
-	int		 phase;
+	int		 phase, capped;
 
 	n = read(fd, in, RELAY_READ_SIZE);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -999,6 +1027,14 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	client_to_tty(c, data, len);
 	if (c->sb != NULL && scrollback_want_redraw(c->sb))
 		client_poke_remote_size(c);
+	if (c->sb != NULL && (capped = scrollback_cap_news(c->sb)) > 0) {
+		/* Said once the multiplexer has drawn its screen again. */
+		snprintf(c->flash_text, sizeof c->flash_text, " limpet: %d "
+		    "earlier lines were not replayed, only the last %d", capped,
+		    REPLAY_CAP);
+		c->flash_step = 1;
+		evtimer_add_ms(c->ev_flash, FLASH_DELAY_MS);
+	}
 	if (c->sb != NULL) {
 		client_peek_start(c);
 		/* A block that stops halfway must not hold output forever. */
@@ -1792,6 +1828,36 @@ cb_peek(evutil_socket_t fd, short events, void *arg)
 		client_peek_end(c, 0);
 }
 
+/* A word on the notice line for a while, unless the link goes down. */
+static void
+cb_flash(evutil_socket_t fd, short events, void *arg)
+{
+	struct client	*c = arg;
+	struct winsize	 ws;
+	char		 buf[1024];
+	size_t		 n;
+
+	if (c->down || c->flash_step == 0)
+		return;
+	if (c->flash_step == 1) {
+		tty_get_size(&c->tty, &ws);
+		n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col,
+		    c->flash_text);
+		if (n > 0) {
+			client_to_tty(c, buf, n);
+			c->notice_shown = 1;
+		}
+		log_debug("notice: %s", c->flash_text);
+		c->flash_step = 2;
+		evtimer_add_ms(c->ev_flash, FLASH_SHOW_MS);
+		return;
+	}
+	c->flash_step = 0;
+	client_erase_notice(c);
+	/* The line was the multiplexer's (its status line): have it back. */
+	client_poke_remote_size(c);
+}
+
 static void
 cb_block(evutil_socket_t fd, short events, void *arg)
 {
@@ -2052,9 +2118,11 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->ev_probe_timer = evtimer_new(c->base, cb_probe_timer, c);
 	c->ev_peek_timer = evtimer_new(c->base, cb_peek_timer, c);
 	c->ev_block = evtimer_new(c->base, cb_block, c);
+	c->ev_flash = evtimer_new(c->base, cb_flash, c);
+	c->ev_poke = evtimer_new(c->base, cb_poke, c);
 	c->peek_out = evbuffer_new();
 	if (c->ev_peek_timer == NULL || c->peek_out == NULL ||
-	    c->ev_block == NULL ||
+	    c->ev_block == NULL || c->ev_flash == NULL || c->ev_poke == NULL ||
 	    c->to_tty == NULL || c->pending_input == NULL ||
 	    c->unanswered == NULL ||
 	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
@@ -2110,6 +2178,8 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	}
 	event_free(c->ev_peek_timer);
 	event_free(c->ev_block);
+	event_free(c->ev_flash);
+	event_free(c->ev_poke);
 	evbuffer_free(c->peek_out);
 	free(c->ctl_dir);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)

@@ -95,6 +95,7 @@ struct scrollback_state {
 	size_t		 direct_len;
 	int		 last_replayed;
 	int		 last_capped;
+	int		 cap_news;	/* rows left out, not yet told */
 
 	/*
 	 * The pane as the block showed it, until the multiplexer's redraw
@@ -803,6 +804,7 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 	sb_emitf(sb, "\033[H");
 	sb->last_replayed = from < nhist ? (int)(nhist - from) : 0;
 	sb->last_capped = capped;
+	sb->cap_news = capped;
 
 	/* Watch the redraw for rows that scrolled by after the block. */
 	sb_pane_free(sb);
@@ -882,6 +884,16 @@ scrollback_want_redraw(struct scrollback_state *sb)
 
 	sb->want_redraw = 0;
 	return (want);
+}
+
+/* Rows the last replay left out for the cap, once; 0 when none. */
+int
+scrollback_cap_news(struct scrollback_state *sb)
+{
+	int	n = sb->cap_news;
+
+	sb->cap_news = 0;
+	return (n);
 }
 
 /* Rows the last replay wrote, and rows it left out for the cap. */
