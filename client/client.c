@@ -242,6 +242,7 @@ static char	**client_conn_argv(struct client *, int, const char *);
 static char	*client_ctl_dir(void);
 static void	 client_peek_start(struct client *);
 static void	 client_peek_end(struct client *, int);
+static void	 client_peek_close(struct client *, int);
 static void	 client_let_go(struct client *);
 
 static struct conn *conn_start(struct client *, int);
@@ -1757,6 +1758,21 @@ client_peek_start(struct client *c)
 	log_debug("peek: pid %ld", (long)pid);
 }
 
+/* Stop reading the peek; stop the peek too if asked (it is reaped). */
+static void
+client_peek_close(struct client *c, int stop)
+{
+	if (c->peek_fd == -1)
+		return;
+	event_free(c->ev_peek);
+	c->ev_peek = NULL;
+	close(c->peek_fd);
+	c->peek_fd = -1;
+	evtimer_del(c->ev_peek_timer);
+	if (stop && c->peek_pid > 0)
+		kill(c->peek_pid, SIGTERM);
+}
+
 /* The peek is over; ok when its output is whole. */
 static void
 client_peek_end(struct client *c, int ok)
@@ -1766,13 +1782,7 @@ client_peek_end(struct client *c, int ok)
 
 	if (c->peek_fd == -1)
 		return;
-	event_free(c->ev_peek);
-	c->ev_peek = NULL;
-	close(c->peek_fd);
-	c->peek_fd = -1;
-	evtimer_del(c->ev_peek_timer);
-	if (c->peek_pid > 0 && !ok)
-		kill(c->peek_pid, SIGTERM);
+	client_peek_close(c, !ok);
 	log_debug("peek: %s after %.0f ms, %zu bytes", ok ? "done" : "failed",
 	    elapsed_since(&c->peek_started) * 1000,
 	    evbuffer_get_length(c->peek_out));
@@ -1799,15 +1809,7 @@ client_let_go(struct client *c)
 
 	if (c->sb == NULL || !scrollback_holding(c->sb))
 		return;
-	if (c->peek_fd != -1) {
-		event_free(c->ev_peek);
-		c->ev_peek = NULL;
-		close(c->peek_fd);
-		c->peek_fd = -1;
-		evtimer_del(c->ev_peek_timer);
-		if (c->peek_pid > 0)
-			kill(c->peek_pid, SIGTERM);
-	}
+	client_peek_close(c, 1);
 	free(scrollback_peek_command(c->sb));
 	len = scrollback_peek_done(c->sb, NULL, 0, &out);
 	client_to_tty(c, out, len);
@@ -2168,10 +2170,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	}
 	client_probes_stop(c);
 	client_watch_stop(c);
-	if (c->peek_fd != -1) {
-		event_free(c->ev_peek);
-		close(c->peek_fd);
-	}
+	client_peek_close(c, 0);
 	if (c->peek_pid > 0) {
 		kill(c->peek_pid, SIGKILL);
 		waitpid(c->peek_pid, NULL, 0);

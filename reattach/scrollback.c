@@ -140,6 +140,7 @@ static void	 sb_filter(struct scrollback_state *, const char *, size_t);
 static void	 sb_region(struct scrollback_state *, const char *, size_t);
 static void	 sb_pass(struct scrollback_state *, const char *, size_t);
 static void	 sb_erase_all(struct scrollback_state *);
+static void	 sb_rows2_free(char ***, char ***, int *);
 static void	 sb_pane_free(struct scrollback_state *);
 static void	 sb_watch(struct scrollback_state *);
 static void	 sb_pane(const struct scrollback_state *, int *, int *);
@@ -617,19 +618,26 @@ sb_pass(struct scrollback_state *sb, const char *data, size_t len)
 	sb_filter(sb, data, len);
 }
 
+/* Rows kept twice, as sent (with colours) and plain. */
 static void
-sb_pane_free(struct scrollback_state *sb)
+sb_rows2_free(char ***rows, char ***plain, int *n)
 {
 	int	i;
 
-	for (i = 0; i < sb->npane; i++) {
-		free(sb->pane[i]);
-		free(sb->pane_plain[i]);
+	for (i = 0; i < *n; i++) {
+		free((*rows)[i]);
+		free((*plain)[i]);
 	}
-	free(sb->pane);
-	free(sb->pane_plain);
-	sb->pane = sb->pane_plain = NULL;
-	sb->npane = 0;
+	free(*rows);
+	free(*plain);
+	*rows = *plain = NULL;
+	*n = 0;
+}
+
+static void
+sb_pane_free(struct scrollback_state *sb)
+{
+	sb_rows2_free(&sb->pane, &sb->pane_plain, &sb->npane);
 	sb->watching = 0;
 }
 
@@ -1225,16 +1233,7 @@ out:
 static void
 sb_rows_free(struct scrollback_state *sb)
 {
-	int	i;
-
-	for (i = 0; i < sb->nans; i++) {
-		free(sb->ans[i]);
-		free(sb->ans_plain[i]);
-	}
-	free(sb->ans);
-	free(sb->ans_plain);
-	sb->ans = sb->ans_plain = NULL;
-	sb->nans = 0;
+	sb_rows2_free(&sb->ans, &sb->ans_plain, &sb->nans);
 }
 
 /*
