@@ -3,7 +3,8 @@
 # history, every line once: tmux draws only the last screenful of a fast
 # batch, and limpet asks it for the rows it skipped, over the side channel
 # of the connection's own ControlMaster (no second login), whose socket
-# is gone once limpet is.
+# is gone once limpet is. A flood tmux's history cannot keep up with stops
+# the questions.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "${TESTLIB:-$(dirname "$0")/../lib}/testlib.sh"
 t_init burst_tmux
@@ -35,6 +36,17 @@ t_term_wait '^W300 ' 15
 t_check "wrapped lines of a second burst are all in the history, once" \
     eval '[ "$(t_term_history | grep -c "^W[0-9]* 0")" -eq 300 ] &&
     [ "$(t_term_history | sed -n "s/^W\([0-9]*\) 0.*/\1/p")" = "$(seq 1 300)" ]'
+
+# A flood far beyond tmux's history: the questions stop after a few that
+# cannot be answered, and output keeps flowing to its end.
+peeks() { grep -c 'peek: pid' "$T/limpet.log"; }
+p0=$(peeks)
+t_term_type "seq -f 'F%g' 1 400000"
+t_term_keys Enter
+t_term_wait '^F400000$' 60
+t_log "peeks during the flood: $(( $(peeks) - p0 ))"
+t_check "a flood asks the session only a few times" \
+    eval '[ $(( $(peeks) - p0 )) -le 8 ]'
 
 t_term_keys C-b d
 t_term_wait_exit 10 >/dev/null
