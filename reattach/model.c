@@ -230,18 +230,30 @@ model_erase(VTermRect rect, int selective, void *arg)
 	return (1);
 }
 
+/* Reverse the order of rows a to b - 1. */
+static void
+model_reverse(uint32_t **grid, int a, int b)
+{
+	uint32_t	*tmp;
+
+	for (b--; a < b; a++, b--) {
+		tmp = grid[a];
+		grid[a] = grid[b];
+		grid[b] = tmp;
+	}
+}
+
 /*
- * Rows of the whole width scrolled up or down: turn the pointers round.
- * Anything else is left to libvterm, which moves and erases rectangles.
- * As terminals do, rows leaving a region that starts at the top row go to
- * the history.
+ * Rows of the whole width scrolled up or down: turn the pointers round,
+ * in place, and blank the rows that come in. Anything else is left to
+ * libvterm, which moves and erases rectangles. As terminals do, rows
+ * leaving a region that starts at the top row go to the history.
  */
 static int
 model_scrollrect(VTermRect rect, int downward, int rightward, void *arg)
 {
 	struct model	 *m = arg;
-	uint32_t	**tmp;
-	int		  height, n, i;
+	int		  height, n, i, first;
 
 	if (rightward != 0 || rect.start_col != 0 || rect.end_col != m->cols)
 		return (0);
@@ -253,23 +265,19 @@ model_scrollrect(VTermRect rect, int downward, int rightward, void *arg)
 		m->pushed += (unsigned int)(n < height ? n : height);
 	if (n >= height)
 		return (model_erase(rect, 0, m));
-	tmp = xreallocarray(NULL, (size_t)n, sizeof *tmp);
+	/* A rotation by n is three reversals. */
 	if (downward > 0) {
-		memcpy(tmp, m->grid + rect.start_row, (size_t)n * sizeof *tmp);
-		memmove(m->grid + rect.start_row, m->grid + rect.start_row + n,
-		    (size_t)(height - n) * sizeof *tmp);
-		memcpy(m->grid + rect.end_row - n, tmp, (size_t)n * sizeof *tmp);
-		for (i = rect.end_row - n; i < rect.end_row; i++)
-			memset(m->grid[i], 0, (size_t)m->cols * sizeof **m->grid);
+		model_reverse(m->grid, rect.start_row, rect.start_row + n);
+		model_reverse(m->grid, rect.start_row + n, rect.end_row);
+		first = rect.end_row - n;
 	} else {
-		memcpy(tmp, m->grid + rect.end_row - n, (size_t)n * sizeof *tmp);
-		memmove(m->grid + rect.start_row + n, m->grid + rect.start_row,
-		    (size_t)(height - n) * sizeof *tmp);
-		memcpy(m->grid + rect.start_row, tmp, (size_t)n * sizeof *tmp);
-		for (i = rect.start_row; i < rect.start_row + n; i++)
-			memset(m->grid[i], 0, (size_t)m->cols * sizeof **m->grid);
+		model_reverse(m->grid, rect.start_row, rect.end_row - n);
+		model_reverse(m->grid, rect.end_row - n, rect.end_row);
+		first = rect.start_row;
 	}
-	free(tmp);
+	model_reverse(m->grid, rect.start_row, rect.end_row);
+	for (i = first; i < first + n; i++)
+		memset(m->grid[i], 0, (size_t)m->cols * sizeof **m->grid);
 	return (1);
 }
 
