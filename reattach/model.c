@@ -30,9 +30,27 @@
  * screen on each line scrolled, which made relaying a flood of output a
  * dozen times dearer. Here rows are pointers: a scroll of the whole width
  * turns them round, and only what limpet needs is kept, the characters.
+ *
+ * libvterm's parser is followed byte by byte here, to keep from it what it
+ * cannot take: a control sequence of more than MODEL_ARGS_MAX parameters
+ * would overrun its array of them (and the callbacks stored after it), so
+ * the excess parameters are left out, as if they had not been sent.
  */
 
 #define MODEL_WIDE	((uint32_t)-1)	/* right half of a wide character */
+#define MODEL_ARGS_MAX	16	/* libvterm's CSI_ARGS_MAX */
+#define ESC		0x1b
+
+/* Where libvterm's parser is, as its own states. */
+enum model_parse {
+	MP_NORMAL,
+	MP_CSI_LEADER,
+	MP_CSI_ARGS,
+	MP_CSI_INTERMED,
+	MP_ESC,
+	MP_STRING,
+	MP_ESC_STRING
+};
 
 struct model {
 	VTerm		 *vt;
@@ -41,6 +59,11 @@ struct model {
 	int		  cols;
 	uint32_t	**grid;		/* rows of cols characters, 0 blank */
 	unsigned int	  pushed;	/* rows scrolled off the top */
+
+	/* libvterm's parser, followed. */
+	enum model_parse  ps;
+	int		  nseps;	/* parameters begun after the first */
+	int		  dropping;	/* parameters past the last kept */
 };
 
 static int	 model_putglyph(VTermGlyphInfo *, VTermPos, void *);
@@ -50,6 +73,8 @@ static int	 model_erase(VTermRect, int, void *);
 static int	 model_resize_cb(int, int, VTermPos *, void *);
 static void	 model_output(const char *, size_t, void *);
 static int	 model_clip(const struct model *, VTermRect *);
+static int	 model_track(struct model *, unsigned char);
+static void	 model_input(struct model *, const char *, size_t);
 
 static const VTermStateCallbacks model_callbacks = {
 	.putglyph = model_putglyph,
@@ -103,6 +128,7 @@ model_new(int rows, int cols)
 	m->state = vterm_obtain_state(m->vt);
 	vterm_state_set_callbacks(m->state, &model_callbacks, m);
 	vterm_state_reset(m->state, 1);
+	m->ps = MP_NORMAL;
 	return (m);
 }
 
@@ -116,11 +142,98 @@ model_free(struct model *m)
 	free(m);
 }
 
-void
-model_feed(struct model *m, const char *data, size_t len)
+/*
+ * One byte through libvterm's parser, as it takes it (see its parser.c).
+ * Returns 1 when the byte must not reach it: a parameter past the last
+ * its array holds.
+ */
+static int
+model_track(struct model *m, unsigned char c)
+{
+	if (c == 0x00 || c == 0x7f)
+		return (0);
+	if (c == 0x18 || c == 0x1a) {
+		m->ps = MP_NORMAL;
+		return (0);
+	}
+	if (c == ESC) {
+		m->ps = (m->ps == MP_STRING) ? MP_ESC_STRING : MP_ESC;
+		return (0);
+	}
+	if (c < 0x20 && (c != 0x07 || m->ps != MP_STRING))
+		return (0);	/* other controls act in any state */
+
+	switch (m->ps) {
+	case MP_NORMAL:
+		break;
+	case MP_STRING:
+		if (c == 0x07)
+			m->ps = MP_NORMAL;
+		break;
+	case MP_ESC_STRING:
+		if (c == 0x5c) {
+			m->ps = MP_NORMAL;
+			break;
+		}
+		m->ps = MP_ESC;
+		/* FALLTHROUGH */
+	case MP_ESC:
+		if (c == 'P' || c == ']')
+			m->ps = MP_STRING;
+		else if (c == '[')
+			m->ps = MP_CSI_LEADER;
+		else if (c >= 0x30 && c < 0x7f)
+			m->ps = MP_NORMAL;
+		break;
+	case MP_CSI_LEADER:
+		if (c >= 0x3c && c <= 0x3f)
+			break;
+		m->nseps = 0;
+		m->dropping = 0;
+		m->ps = MP_CSI_ARGS;
+		/* FALLTHROUGH */
+	case MP_CSI_ARGS:
+		if (c >= '0' && c <= '9')
+			return (m->dropping);
+		if (c == ':' || c == ';') {
+			if (m->dropping || m->nseps == MODEL_ARGS_MAX - 1) {
+				m->dropping = 1;
+				return (1);
+			}
+			m->nseps++;
+			break;
+		}
+		m->ps = MP_CSI_INTERMED;
+		/* FALLTHROUGH */
+	case MP_CSI_INTERMED:
+		if (c < 0x20 || c > 0x2f)
+			m->ps = MP_NORMAL;
+		break;
+	}
+	return (0);
+}
+
+static void
+model_input(struct model *m, const char *data, size_t len)
 {
 	if (len > 0)
 		vterm_input_write(m->vt, data, len);
+}
+
+void
+model_feed(struct model *m, const char *data, size_t len)
+{
+	const char	*p = data, *end = data + len, *from = data;
+
+	for (; p < end; p++) {
+		if (m->ps == MP_NORMAL && *p >= 0x20 && *p < 0x7f)
+			continue;
+		if (model_track(m, (unsigned char)*p)) {
+			model_input(m, from, (size_t)(p - from));
+			from = p + 1;
+		}
+	}
+	model_input(m, from, (size_t)(end - from));
 }
 
 /* The resize callback below follows with the grid. */

@@ -89,6 +89,45 @@ compare(struct model *m, VTermScreen *ref, const char *what)
 	CHECK(model_pushed(m) == (unsigned int)pushed);
 }
 
+/*
+ * A sequence of more parameters than libvterm holds: the model keeps the
+ * first ones, as if the rest had not been sent, and survives.
+ */
+static void
+many_parameters(void)
+{
+	struct model	*m = model_new(ROWS, COLS), *ref = model_new(ROWS, COLS);
+	char		 buf[1024], *a, *b;
+	int		 i, n = 0, r = 0, row, col, rrow, rcol;
+
+	n += snprintf(buf + n, sizeof buf - (size_t)n, "\033[");
+	for (i = 0; i < 40; i++)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "%d;",
+		    1094795585 + i);
+	n += snprintf(buf + n, sizeof buf - (size_t)n, "2Hfurther text");
+	model_feed(m, buf, (size_t)n);
+	n = snprintf(buf, sizeof buf, "\033[1094795585");
+	for (i = 1; i < 16; i++)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, ";%d",
+		    1094795585 + i);
+	n += snprintf(buf + n, sizeof buf - (size_t)n, "Hfurther text");
+	model_feed(ref, buf, (size_t)n);
+	for (row = 0; row < ROWS; row++) {
+		a = model_row_text(m, row);
+		b = model_row_text(ref, row);
+		if (strcmp(a, b) == 0)
+			r++;
+		free(a);
+		free(b);
+	}
+	CHECK(r == ROWS);
+	model_cursor(m, &row, &col);
+	model_cursor(ref, &rrow, &rcol);
+	CHECK(row == rrow && col == rcol);
+	model_free(m);
+	model_free(ref);
+}
+
 int
 main(void)
 {
@@ -124,5 +163,7 @@ main(void)
 
 	model_free(m);
 	vterm_free(vt);
+
+	many_parameters();
 	return (unit_done());
 }
