@@ -31,14 +31,30 @@
  * dozen times dearer. Here rows are pointers: a scroll of the whole width
  * turns them round, and only what limpet needs is kept, the characters.
  *
- * libvterm's parser is followed byte by byte here, to keep from it what it
- * cannot take: a control sequence of more than MODEL_ARGS_MAX parameters
- * would overrun its array of them (and the callbacks stored after it), so
- * the excess parameters are left out, as if they had not been sent.
+ * Even so, libvterm's state spends most of its time on plain text, one
+ * call per character. A run of printable ASCII is therefore put into the
+ * grid here, and libvterm sees only its first two characters, a cursor
+ * move over the rest of the row and its last character: the cursor, a
+ * pending wrap and the character a combining one would join end up as if
+ * it had seen them all. For that, libvterm's parser is followed byte by
+ * byte, with what changes how it shows ASCII (the character sets) or
+ * where the cursor move would stop (origin mode, left and right margins),
+ * and the first two characters are watched as libvterm places them: if
+ * anything else happens (insert mode, a double-width row, a single shift
+ * to another set), the run goes to libvterm as it is. A run followed by a
+ * non-ASCII character leaves its last one to go with it, which may be a
+ * combining character to join it.
+ *
+ * Following the parser also keeps from libvterm what it cannot take: a
+ * control sequence of more than MODEL_ARGS_MAX parameters would overrun
+ * its array of them (and the callbacks stored after it), so the excess
+ * parameters are left out, as if they had not been sent.
  */
 
 #define MODEL_WIDE	((uint32_t)-1)	/* right half of a wide character */
 #define MODEL_ARGS_MAX	16	/* libvterm's CSI_ARGS_MAX */
+#define MODEL_ARG_MISSING 0x7fffffffUL	/* as libvterm marks it */
+#define MODEL_RUN_MIN	8	/* shorter text is left to libvterm */
 #define ESC		0x1b
 
 /* Where libvterm's parser is, as its own states. */
@@ -62,8 +78,26 @@ struct model {
 
 	/* libvterm's parser, followed. */
 	enum model_parse  ps;
+	int		  nintermed;
+	int		  intermed;	/* the first intermediate byte */
+	int		  nleader;
+	int		  leader;	/* the first leader byte */
 	int		  nseps;	/* parameters begun after the first */
 	int		  dropping;	/* parameters past the last kept */
+	unsigned long	  arg0;		/* the first parameter, as it keeps it */
+	unsigned int	  gascii;	/* bit per G0-G3 that shows ASCII as is */
+	int		  gl;		/* the set invoked into GL */
+	int		  margins;	/* left and right margins mode */
+	int		  origin;	/* origin mode */
+	int		  direct;	/* runs of text may be put in here */
+
+	/* Characters watched as libvterm places them. */
+	int		  watching;
+	int		  glyphs;	/* as expected so far */
+	int		  odd;		/* anything else happened */
+	const char	 *expect;	/* the characters */
+	int		  nexpect;
+	VTermPos	  last;		/* where the last one went */
 };
 
 static int	 model_putglyph(VTermGlyphInfo *, VTermPos, void *);
@@ -73,8 +107,13 @@ static int	 model_erase(VTermRect, int, void *);
 static int	 model_resize_cb(int, int, VTermPos *, void *);
 static void	 model_output(const char *, size_t, void *);
 static int	 model_clip(const struct model *, VTermRect *);
+static void	 model_reset(struct model *);
+static void	 model_escape(struct model *, int);
+static void	 model_csi(struct model *, int);
 static int	 model_track(struct model *, unsigned char);
 static void	 model_input(struct model *, const char *, size_t);
+static int	 model_watch(struct model *, const char *, size_t, size_t);
+static void	 model_text(struct model *, const char *, size_t);
 
 static const VTermStateCallbacks model_callbacks = {
 	.putglyph = model_putglyph,
@@ -129,6 +168,8 @@ model_new(int rows, int cols)
 	vterm_state_set_callbacks(m->state, &model_callbacks, m);
 	vterm_state_reset(m->state, 1);
 	m->ps = MP_NORMAL;
+	m->direct = 1;
+	model_reset(m);
 	return (m);
 }
 
@@ -140,6 +181,71 @@ model_free(struct model *m)
 	vterm_free(m->vt);
 	model_grid_free(m->grid, m->rows);
 	free(m);
+}
+
+/*
+ * Whether runs of text may be put into the grid directly: on unless the
+ * unit test compares both ways.
+ */
+void
+model_direct(struct model *m, int on)
+{
+	m->direct = on;
+}
+
+/* What a hard reset leaves: every set UTF-8, which shows ASCII as is. */
+static void
+model_reset(struct model *m)
+{
+	m->gascii = 0xf;
+	m->gl = 0;
+	m->margins = 0;
+	m->origin = 0;
+}
+
+/* ESC, intermediates, final: the ones that change how ASCII shows. */
+static void
+model_escape(struct model *m, int final)
+{
+	unsigned int	set;
+
+	if (m->nintermed == 0) {
+		if (final == 'c')
+			model_reset(m);
+		else if (final == 'n')
+			m->gl = 2;
+		else if (final == 'o')
+			m->gl = 3;
+		return;
+	}
+	if (m->nintermed != 1 || m->intermed < '(' || m->intermed > '+')
+		return;
+	set = 1U << (m->intermed - '(');
+	if (final == 'B')
+		m->gascii |= set;
+	else if (final == '0' || final == 'A')
+		m->gascii &= ~set;
+}
+
+/*
+ * A control sequence: only the modes that make libvterm keep the cursor
+ * within margins or a region matter here. As libvterm does, only the
+ * first parameter is looked at.
+ */
+static void
+model_csi(struct model *m, int final)
+{
+	if (m->nleader != 1 || m->leader != '?' || m->nintermed != 0 ||
+	    (final != 'h' && final != 'l') || m->arg0 == MODEL_ARG_MISSING)
+		return;
+	switch (m->arg0 & MODEL_ARG_MISSING) {
+	case 6:
+		m->origin = (final == 'h');
+		break;
+	case 69:
+		m->margins = (final == 'h');
+		break;
+	}
 }
 
 /*
@@ -157,11 +263,18 @@ model_track(struct model *m, unsigned char c)
 		return (0);
 	}
 	if (c == ESC) {
+		m->nintermed = 0;
 		m->ps = (m->ps == MP_STRING) ? MP_ESC_STRING : MP_ESC;
 		return (0);
 	}
-	if (c < 0x20 && (c != 0x07 || m->ps != MP_STRING))
-		return (0);	/* other controls act in any state */
+	if (c < 0x20 && (c != 0x07 || m->ps != MP_STRING)) {
+		/* Other controls act in any state and leave it. */
+		if (c == 0x0e)
+			m->gl = 1;
+		else if (c == 0x0f)
+			m->gl = 0;
+		return (0);
+	}
 
 	switch (m->ps) {
 	case MP_NORMAL:
@@ -180,34 +293,63 @@ model_track(struct model *m, unsigned char c)
 	case MP_ESC:
 		if (c == 'P' || c == ']')
 			m->ps = MP_STRING;
-		else if (c == '[')
+		else if (c == '[') {
+			m->nleader = 0;
 			m->ps = MP_CSI_LEADER;
-		else if (c >= 0x30 && c < 0x7f)
+		} else if (c >= 0x20 && c <= 0x2f) {
+			if (m->nintermed++ == 0)
+				m->intermed = c;
+		} else if (m->nintermed == 0 && c >= 0x40 && c < 0x60)
+			m->ps = MP_NORMAL;	/* a C1 control */
+		else if (c >= 0x30 && c < 0x7f) {
+			model_escape(m, c);
 			m->ps = MP_NORMAL;
+		}
 		break;
 	case MP_CSI_LEADER:
-		if (c >= 0x3c && c <= 0x3f)
+		if (c >= 0x3c && c <= 0x3f) {
+			if (m->nleader++ == 0)
+				m->leader = c;
 			break;
+		}
 		m->nseps = 0;
 		m->dropping = 0;
+		m->arg0 = MODEL_ARG_MISSING;
 		m->ps = MP_CSI_ARGS;
 		/* FALLTHROUGH */
 	case MP_CSI_ARGS:
-		if (c >= '0' && c <= '9')
-			return (m->dropping);
+		if (c >= '0' && c <= '9') {
+			if (m->dropping)
+				return (1);
+			if (m->nseps == 0) {
+				if (m->arg0 == MODEL_ARG_MISSING)
+					m->arg0 = 0;
+				m->arg0 = m->arg0 * 10 + (c - '0');
+			}
+			break;
+		}
 		if (c == ':' || c == ';') {
 			if (m->dropping || m->nseps == MODEL_ARGS_MAX - 1) {
 				m->dropping = 1;
 				return (1);
 			}
+			if (c == ':' && m->nseps == 0)
+				m->arg0 |= 0x80000000UL;
 			m->nseps++;
 			break;
 		}
+		m->nintermed = 0;
 		m->ps = MP_CSI_INTERMED;
 		/* FALLTHROUGH */
 	case MP_CSI_INTERMED:
-		if (c < 0x20 || c > 0x2f)
-			m->ps = MP_NORMAL;
+		if (c >= 0x20 && c <= 0x2f) {
+			if (m->nintermed++ == 0)
+				m->intermed = c;
+			break;
+		}
+		if (c >= 0x40 && c <= 0x7e)
+			model_csi(m, c);
+		m->ps = MP_NORMAL;
 		break;
 	}
 	return (0);
@@ -220,18 +362,111 @@ model_input(struct model *m, const char *data, size_t len)
 		vterm_input_write(m->vt, data, len);
 }
 
+/*
+ * Feed len bytes, the last n of them characters libvterm should place one
+ * by one and nothing else: returns whether it did.
+ */
+static int
+model_watch(struct model *m, const char *data, size_t len, size_t n)
+{
+	m->watching = 1;
+	m->glyphs = 0;
+	m->odd = 0;
+	m->expect = data + len - n;
+	m->nexpect = (int)n;
+	vterm_input_write(m->vt, data, len);
+	m->watching = 0;
+	return (m->glyphs == (int)n && !m->odd);
+}
+
+/*
+ * A run of printable ASCII, libvterm's parser at rest before it. Row by
+ * row: two characters to libvterm, then what fits before the last column
+ * into the grid, and the cursor moved over it and the next character
+ * placed by libvterm.
+ */
+static void
+model_text(struct model *m, const char *s, size_t n)
+{
+	char		 seq[32];
+	uint32_t	*cell;
+	size_t		 i, k, v, direct;
+	int		 room, row, col;
+
+	while (n > 0) {
+		k = n < 2 ? n : 2;
+		if (!model_watch(m, s, k, k)) {
+			model_input(m, s + k, n - k);
+			return;
+		}
+		s += k;
+		n -= k;
+		room = m->cols - 2 - m->last.col;
+		if (n < 2 || room < 1)
+			continue;
+		direct = n - 1;
+		if (direct > (size_t)room)
+			direct = (size_t)room;
+		row = m->last.row;
+		col = m->last.col + 1 + (int)direct;
+		cell = m->grid[row] + m->last.col + 1;
+		for (i = 0; i < direct; i++)
+			cell[i] = (unsigned char)s[i];
+		/* ESC [ direct C and the next character, built backwards. */
+		k = sizeof seq;
+		seq[--k] = s[direct];
+		seq[--k] = 'C';
+		v = direct;
+		do {
+			seq[--k] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v > 0);
+		seq[--k] = '[';
+		seq[--k] = ESC;
+		if (!model_watch(m, seq + k, sizeof seq - k, 1) ||
+		    m->last.row != row || m->last.col != col) {
+			/* Not where it should be: leave it all to libvterm. */
+			log_debug("model: text not placed as expected");
+			m->direct = 0;
+			model_input(m, s + direct + 1, n - direct - 1);
+			return;
+		}
+		s += direct + 1;
+		n -= direct + 1;
+	}
+}
+
 void
 model_feed(struct model *m, const char *data, size_t len)
 {
-	const char	*p = data, *end = data + len, *from = data;
+	const char	*p = data, *end = data + len, *from = data, *run, *last;
 
-	for (; p < end; p++) {
-		if (m->ps == MP_NORMAL && *p >= 0x20 && *p < 0x7f)
+	while (p < end) {
+		if (m->ps == MP_NORMAL && *p >= 0x20 && *p < 0x7f) {
+			run = p;
+			while (p < end && *p >= 0x20 && *p < 0x7f)
+				p++;
+			/*
+			 * A combining character that follows joins the last
+			 * one only if libvterm sees both in one go.
+			 */
+			last = p;
+			if (p < end && (unsigned char)*p >= 0x80)
+				last--;
+			if (last - run >= MODEL_RUN_MIN && m->direct &&
+			    !m->margins && !m->origin &&
+			    (m->gascii & (1U << m->gl))) {
+				model_input(m, from, (size_t)(run - from));
+				model_text(m, run, (size_t)(last - run));
+				from = last;
+			}
 			continue;
+		}
 		if (model_track(m, (unsigned char)*p)) {
 			model_input(m, from, (size_t)(p - from));
 			from = p + 1;
 		}
+		p++;
 	}
 	model_input(m, from, (size_t)(end - from));
 }
@@ -319,6 +554,16 @@ model_putglyph(VTermGlyphInfo *info, VTermPos pos, void *arg)
 	struct model	*m = arg;
 	int		 i;
 
+	if (m->watching) {
+		if (m->glyphs >= 0 && m->glyphs < m->nexpect &&
+		    info->width == 1 && !info->dwl &&
+		    info->chars[0] == (unsigned char)m->expect[m->glyphs] &&
+		    info->chars[1] == 0) {
+			m->glyphs++;
+			m->last = pos;
+		} else
+			m->glyphs = -1;
+	}
 	if (pos.row < 0 || pos.row >= m->rows || pos.col < 0 ||
 	    pos.col >= m->cols)
 		return (1);
@@ -329,10 +574,9 @@ model_putglyph(VTermGlyphInfo *info, VTermPos pos, void *arg)
 }
 
 static int
-model_erase(VTermRect rect, int selective, void *arg)
+model_blank(struct model *m, VTermRect rect)
 {
-	struct model	*m = arg;
-	int		 row;
+	int	row;
 
 	if (!model_clip(m, &rect))
 		return (1);
@@ -341,6 +585,15 @@ model_erase(VTermRect rect, int selective, void *arg)
 		    (size_t)(rect.end_col - rect.start_col) * sizeof **m->grid);
 	}
 	return (1);
+}
+
+static int
+model_erase(VTermRect rect, int selective, void *arg)
+{
+	struct model	*m = arg;
+
+	m->odd = 1;
+	return (model_blank(m, rect));
 }
 
 /* Reverse the order of rows a to b - 1. */
@@ -368,8 +621,10 @@ model_scrollrect(VTermRect rect, int downward, int rightward, void *arg)
 	struct model	 *m = arg;
 	int		  height, n, i, first;
 
-	if (rightward != 0 || rect.start_col != 0 || rect.end_col != m->cols)
+	if (rightward != 0 || rect.start_col != 0 || rect.end_col != m->cols) {
+		m->odd = 1;
 		return (0);
+	}
 	if (!model_clip(m, &rect))
 		return (1);
 	height = rect.end_row - rect.start_row;
@@ -377,7 +632,7 @@ model_scrollrect(VTermRect rect, int downward, int rightward, void *arg)
 	if (downward > 0 && rect.start_row == 0)
 		m->pushed += (unsigned int)(n < height ? n : height);
 	if (n >= height)
-		return (model_erase(rect, 0, m));
+		return (model_blank(m, rect));
 	/* A rotation by n is three reversals. */
 	if (downward > 0) {
 		model_reverse(m->grid, rect.start_row, rect.start_row + n);
@@ -401,6 +656,7 @@ model_moverect(VTermRect dest, VTermRect src, void *arg)
 	int		 rows = src.end_row - src.start_row, i, row, srow;
 	size_t		 width = (size_t)(src.end_col - src.start_col);
 
+	m->odd = 1;
 	if (src.start_row < 0 || src.end_row > m->rows || src.start_col < 0 ||
 	    src.end_col > m->cols || dest.start_row < 0 ||
 	    dest.start_row + rows > m->rows || dest.start_col < 0 ||
