@@ -114,6 +114,7 @@ static int	 model_track(struct model *, unsigned char);
 static void	 model_input(struct model *, const char *, size_t);
 static int	 model_watch(struct model *, const char *, size_t, size_t);
 static void	 model_text(struct model *, const char *, size_t);
+static const char *model_run_end(const char *, const char *);
 
 static const VTermStateCallbacks model_callbacks = {
 	.putglyph = model_putglyph,
@@ -436,6 +437,29 @@ model_text(struct model *m, const char *s, size_t n)
 	}
 }
 
+/*
+ * Where a run of printable ASCII from p ends: eight bytes at a time while
+ * none is below 0x20 or at or above 0x7f. Such a byte sets its top bit in
+ * w, w - 0x20 or w + 1; a borrow or carry that could flag a good byte
+ * comes only from such a byte below it.
+ */
+static const char *
+model_run_end(const char *p, const char *end)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	uint64_t	w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, sizeof w);
+		if (((w | (w - ones * 0x20) | (w + ones)) & (ones * 0x80)) != 0)
+			break;
+		p += 8;
+	}
+	while (p < end && *p >= 0x20 && *p < 0x7f)
+		p++;
+	return (p);
+}
+
 void
 model_feed(struct model *m, const char *data, size_t len)
 {
@@ -444,8 +468,7 @@ model_feed(struct model *m, const char *data, size_t len)
 	while (p < end) {
 		if (m->ps == MP_NORMAL && *p >= 0x20 && *p < 0x7f) {
 			run = p;
-			while (p < end && *p >= 0x20 && *p < 0x7f)
-				p++;
+			p = model_run_end(p, end);
 			/*
 			 * A combining character that follows joins the last
 			 * one only if libvterm sees both in one go.
