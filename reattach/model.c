@@ -577,6 +577,11 @@ model_putglyph(VTermGlyphInfo *info, VTermPos pos, void *arg)
 	struct model	*m = arg;
 	int		 i;
 
+	if (pos.row < 0 || pos.row >= m->rows || pos.col < 0 ||
+	    pos.col >= m->cols) {
+		m->glyphs = -1;
+		return (1);
+	}
 	if (m->watching) {
 		if (m->glyphs >= 0 && m->glyphs < m->nexpect &&
 		    info->width == 1 && !info->dwl &&
@@ -587,9 +592,6 @@ model_putglyph(VTermGlyphInfo *info, VTermPos pos, void *arg)
 		} else
 			m->glyphs = -1;
 	}
-	if (pos.row < 0 || pos.row >= m->rows || pos.col < 0 ||
-	    pos.col >= m->cols)
-		return (1);
 	m->grid[pos.row][pos.col] = info->chars[0];
 	for (i = 1; i < info->width && pos.col + i < m->cols; i++)
 		m->grid[pos.row][pos.col + i] = MODEL_WIDE;
