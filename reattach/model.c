@@ -41,9 +41,9 @@
  * where the cursor move would stop (origin mode, left and right margins),
  * and the first two characters are watched as libvterm places them: if
  * anything else happens (insert mode, a double-width row, a single shift
- * to another set), the run goes to libvterm as it is. A run followed by a
- * non-ASCII character leaves its last one to go with it, which may be a
- * combining character to join it.
+ * to another set), the run goes to libvterm as it is, and so does a run
+ * that follows a non-ASCII byte, which libvterm decodes with it. A run
+ * followed by one leaves libvterm its last character to take with it.
  *
  * Following the parser also keeps from libvterm what it cannot take: a
  * control sequence of more than MODEL_ARGS_MAX parameters would overrun
@@ -470,9 +470,16 @@ model_feed(struct model *m, const char *data, size_t len)
 			run = p;
 			p = model_run_end(p, end);
 			/*
-			 * A combining character that follows joins the last
-			 * one only if libvterm sees both in one go.
+			 * libvterm decodes text that follows a non-ASCII byte
+			 * along with it, with the UTF-8 decoder and not the
+			 * one of G0-G3, whose state the watched characters
+			 * would change: such a run is left to it. And a
+			 * combining character joins the one before only if it
+			 * sees both at once: a run followed by a non-ASCII
+			 * byte leaves it its last character.
 			 */
+			if (run > data && (unsigned char)run[-1] >= 0x80)
+				continue;
 			last = p;
 			if (p < end && (unsigned char)*p >= 0x80)
 				last--;
