@@ -48,7 +48,8 @@
  * Following the parser also keeps from libvterm what it cannot take: a
  * control sequence of more than MODEL_ARGS_MAX parameters would overrun
  * its array of them (and the callbacks stored after it), so the excess
- * parameters are left out, as if they had not been sent.
+ * parameters are left out, as if they had not been sent; and a string
+ * ended by an ESC \ that comes apart would have it read past the input.
  */
 
 #define MODEL_WIDE	((uint32_t)-1)	/* right half of a wide character */
@@ -490,6 +491,21 @@ model_feed(struct model *m, const char *data, size_t len)
 				model_text(m, run, (size_t)(last - run));
 				from = last;
 			}
+			continue;
+		}
+		if (*p == '\\' && m->ps == MP_ESC_STRING &&
+		    (p == from || p[-1] != ESC)) {
+			/*
+			 * A string's ESC \ whose ESC libvterm got in an
+			 * earlier call, or before a control: it would take
+			 * the string's length as -1 and read past the input.
+			 * CAN ends the string as well, unreported, which
+			 * changes nothing here.
+			 */
+			model_input(m, from, (size_t)(p - from));
+			model_input(m, "\030", 1);
+			m->ps = MP_NORMAL;
+			from = ++p;
 			continue;
 		}
 		if (model_track(m, (unsigned char)*p)) {

@@ -285,6 +285,41 @@ many_parameters(void)
 	model_free(ref);
 }
 
+/*
+ * Strings whose ESC \ comes apart, from one piece to the next or around
+ * a control, each piece from a buffer of its own size (where reading past
+ * it shows under valgrind): the text after them lands where it should.
+ */
+static void
+split_string_end(void)
+{
+	static const struct {
+		const char	*s;
+		size_t		 len;
+	} splits[] = {
+		{ "ab\033]0;a title\033", 14 },
+		{ "\\cd", 3 },
+		{ "\033]2;t\033\000", 7 },
+		{ "\\ef", 3 },
+		{ "\033]2;t\033\007\\gh", 10 },
+		{ "\033P1$r\033\\ij", 9 },
+	};
+	struct model	*m = model_new(ROWS, COLS);
+	char		*buf, *row;
+	size_t		 i;
+
+	for (i = 0; i < sizeof splits / sizeof splits[0]; i++) {
+		buf = malloc(splits[i].len);
+		memcpy(buf, splits[i].s, splits[i].len);
+		model_feed(m, buf, splits[i].len);
+		free(buf);
+	}
+	row = model_row_text(m, 0);
+	CHECK_STR(row, "abcdefghij");
+	free(row);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -322,6 +357,7 @@ main(void)
 	vterm_free(vt);
 
 	many_parameters();
+	split_string_end();
 	CHECK(random_mix(ROWS, COLS, 20000, 0));
 	CHECK(random_mix(24, 80, 20000, 0));
 	CHECK(random_mix(3, 7, 5000, 0));
