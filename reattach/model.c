@@ -48,8 +48,10 @@
  * Following the parser also keeps from libvterm what it cannot take: a
  * control sequence of more than MODEL_ARGS_MAX parameters would overrun
  * its array of them (and the callbacks stored after it), so the excess
- * parameters are left out, as if they had not been sent; and a string
- * ended by an ESC \ that comes apart would have it read past the input.
+ * parameters are left out, as if they had not been sent; a string ended
+ * by an ESC \ that comes apart would have it read past the input; and a
+ * lone character at the end of its input, after an unfinished UTF-8 one,
+ * would have it write past an array on its stack.
  */
 
 #define MODEL_WIDE	((uint32_t)-1)	/* right half of a wide character */
@@ -465,11 +467,16 @@ void
 model_feed(struct model *m, const char *data, size_t len)
 {
 	const char	*p = data, *end = data + len, *from = data, *run, *last;
+	const char	*alone = NULL;
+	char		 tail[2];
 
 	while (p < end) {
 		if (m->ps == MP_NORMAL && *p >= 0x20 && *p < 0x7f) {
 			run = p;
 			p = model_run_end(p, end);
+			if (run == end - 1 && (run == data ||
+			    (unsigned char)run[-1] < 0x80))
+				alone = run;
 			/*
 			 * libvterm decodes text that follows a non-ASCII byte
 			 * along with it, with the UTF-8 decoder and not the
@@ -514,7 +521,20 @@ model_feed(struct model *m, const char *data, size_t len)
 		}
 		p++;
 	}
-	model_input(m, from, (size_t)(end - from));
+
+	/*
+	 * A character of text alone at the end: libvterm decodes it into an
+	 * array sized by the bytes left, one, where an unfinished UTF-8
+	 * character before it makes two (U+FFFD, then it). A NUL after it,
+	 * which libvterm skips, makes room.
+	 */
+	if (alone != NULL && from <= alone) {
+		model_input(m, from, (size_t)(alone - from));
+		tail[0] = *alone;
+		tail[1] = '\0';
+		model_input(m, tail, sizeof tail);
+	} else
+		model_input(m, from, (size_t)(end - from));
 }
 
 /* The resize callback below follows with the grid. */

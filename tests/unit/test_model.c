@@ -320,6 +320,26 @@ split_string_end(void)
 	model_free(m);
 }
 
+/*
+ * A character alone in its piece of output after an unfinished UTF-8 one
+ * in G0's decoder: libvterm shows U+FFFD and the character, two code
+ * points where it has room for one unless the model gives it more.
+ */
+static void
+lone_character(void)
+{
+	struct model	*m = model_new(ROWS, COLS);
+	char		*row;
+
+	model_feed(m, "caf\xc3", 4);
+	model_feed(m, "\r\n", 2);
+	model_feed(m, "x", 1);
+	row = model_row_text(m, 1);
+	CHECK_STR(row, "\xef\xbf\xbdx");
+	free(row);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -358,6 +378,7 @@ main(void)
 
 	many_parameters();
 	split_string_end();
+	lone_character();
 	CHECK(random_mix(ROWS, COLS, 20000, 0));
 	CHECK(random_mix(24, 80, 20000, 0));
 	CHECK(random_mix(3, 7, 5000, 0));
