@@ -49,9 +49,10 @@
  * control sequence of more than MODEL_ARGS_MAX parameters would overrun
  * its array of them (and the callbacks stored after it), so the excess
  * parameters are left out, as if they had not been sent; a string ended
- * by an ESC \ that comes apart would have it read past the input; and a
+ * by an ESC \ that comes apart would have it read past the input; a
  * lone character at the end of its input, after an unfinished UTF-8 one,
- * would have it write past an array on its stack.
+ * would have it write past an array on its stack; and a REP with no
+ * character of some width to repeat would have it loop forever.
  */
 
 #define MODEL_WIDE	((uint32_t)-1)	/* right half of a wide character */
@@ -93,6 +94,8 @@ struct model {
 	int		  margins;	/* left and right margins mode */
 	int		  origin;	/* origin mode */
 	int		  direct;	/* runs of text may be put in here */
+	int		  width;	/* of the last character from text */
+	int		  aligning;	/* DECALN is filling the screen */
 
 	/* Characters watched as libvterm places them. */
 	int		  watching;
@@ -515,6 +518,35 @@ model_feed(struct model *m, const char *data, size_t len)
 			from = ++p;
 			continue;
 		}
+		if (*p == 'b' && m->nleader == 0 && (m->ps == MP_CSI_LEADER ||
+		    m->ps == MP_CSI_ARGS || (m->ps == MP_CSI_INTERMED &&
+		    m->nintermed == 0))) {
+			/*
+			 * REP repeats the last character placed, stepping by
+			 * its width: zero or less (none yet, or one of no
+			 * width) and libvterm would loop forever. CAN drops
+			 * the sequence instead.
+			 */
+			model_input(m, from, (size_t)(p - from));
+			from = p;
+			if (m->width <= 0) {
+				model_input(m, "\030", 1);
+				m->ps = MP_NORMAL;
+				from = ++p;
+				continue;
+			}
+		}
+		if (*p == '8' && m->ps == MP_ESC && m->nintermed == 1 &&
+		    m->intermed == '#') {
+			/* DECALN fills the screen, leaving REP's character. */
+			model_input(m, from, (size_t)(p - from));
+			m->aligning = 1;
+			model_input(m, p, 1);
+			m->aligning = 0;
+			m->ps = MP_NORMAL;
+			from = ++p;
+			continue;
+		}
 		if (model_track(m, (unsigned char)*p)) {
 			model_input(m, from, (size_t)(p - from));
 			from = p + 1;
@@ -620,6 +652,8 @@ model_putglyph(VTermGlyphInfo *info, VTermPos pos, void *arg)
 	struct model	*m = arg;
 	int		 i;
 
+	if (!m->aligning)
+		m->width = info->width;
 	if (pos.row < 0 || pos.row >= m->rows || pos.col < 0 ||
 	    pos.col >= m->cols) {
 		m->glyphs = -1;

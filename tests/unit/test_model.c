@@ -340,6 +340,29 @@ lone_character(void)
 	model_free(m);
 }
 
+/*
+ * REP with nothing to repeat, or a character of no width, is dropped (it
+ * would not end); after a character it repeats it, DECALN's E's aside.
+ */
+static void
+repeat(void)
+{
+	struct model	*m = model_new(ROWS, COLS);
+	char		*row;
+
+	model_feed(m, "\033[3b", 4);
+	model_feed(m, "\033#8\033[H\033[2J\033[3b", 14);
+	model_feed(m, "x\033[3b\r\n", 7);
+	model_feed(m, "\xe2\x80\x8b\033[2b.", 8);
+	row = model_row_text(m, 0);
+	CHECK_STR(row, "xxxx");
+	free(row);
+	row = model_row_text(m, 1);
+	CHECK_STR(row, ".");
+	free(row);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -379,6 +402,7 @@ main(void)
 	many_parameters();
 	split_string_end();
 	lone_character();
+	repeat();
 	CHECK(random_mix(ROWS, COLS, 20000, 0));
 	CHECK(random_mix(24, 80, 20000, 0));
 	CHECK(random_mix(3, 7, 5000, 0));
