@@ -418,6 +418,7 @@ struct model;
 struct model *model_new(int, int);
 void	 model_free(struct model *);
 void	 model_feed(struct model *, const char *, size_t);
+void	 model_direct(struct model *, int);
 void	 model_resize(struct model *, int, int);
 void	 model_cursor(const struct model *, int *, int *);
 unsigned int model_pushed(const struct model *);
