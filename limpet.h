@@ -408,6 +408,7 @@ char	*remote_kill_command(enum mux, const char *);
 char	*remote_command_replay(enum mux, const char *,
 	     const struct replay_anchor *);
 char	*remote_command_peek(const char *, const struct replay_anchor *);
+char	*remote_command_redraw(const char *);
 
 /* reattach/classify.c */
 enum line_kind classify_line(const char *);

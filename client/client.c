@@ -84,7 +84,6 @@
 #define BLOCK_STILL_MS		5000	/* a replay block that stops coming */
 #define FLASH_DELAY_MS		500	/* after the multiplexer's redraw */
 #define FLASH_SHOW_MS		5000
-#define POKE_MS			100	/* at the smaller size, for a redraw */
 
 enum intent {
 	INTENT_NONE,
@@ -148,7 +147,6 @@ struct client {
 	struct timespec		 peek_started;
 	struct event		*ev_block;	/* the replay block stopped */
 	struct event		*ev_flash;	/* a word after the replay */
-	struct event		*ev_poke;
 	int			 flash_step;
 	char			 flash_text[160];
 	char			 session[SESSION_NAME_MAX + 1];
@@ -280,7 +278,6 @@ static void	 cb_peek(evutil_socket_t, short, void *);
 static void	 cb_peek_timer(evutil_socket_t, short, void *);
 static void	 cb_block(evutil_socket_t, short, void *);
 static void	 cb_flash(evutil_socket_t, short, void *);
-static void	 cb_poke(evutil_socket_t, short, void *);
 
 static double
 elapsed_since(const struct timespec *then)
@@ -540,37 +537,39 @@ client_help(struct client *c)
 }
 
 /*
- * A multiplexer redraws everything when its terminal changes size; a
- * change and back again is the cleanest way to ask it for a redraw.
+ * Ask the multiplexer to draw its screen again. tmux is asked through the
+ * side channel (refresh-client): a change of size would have it scroll
+ * rows away within the pane, past the terminal's history. Otherwise a
+ * change of size and back, given in one go: a redraw when ssh happens to
+ * pass on the smaller size, nothing lost when it does not.
  */
 static void
 client_poke_remote_size(struct client *c)
 {
-	struct winsize	ws, smaller;
+	struct winsize	  ws, smaller;
+	char		**argv, *cmd;
+	pid_t		  pid;
+	int		  fd;
 
 	if (c->conn == NULL || c->set->mux == MUX_NONE)
 		return;
-	/*
-	 * Both sizes at once would reach ssh as one signal, with the size
-	 * unchanged, and the kernel would not tell the multiplexer at all.
-	 */
+	if (c->conn->ctl_path != NULL) {
+		cmd = remote_command_redraw(c->session);
+		argv = ssh_build_peek_argv(c->conn->ctl_path,
+		    c->opts->destination, cmd);
+		free(cmd);
+		if ((pid = spawn_reader(argv, &fd)) != -1) {
+			/* It prints nothing; it is reaped like any child. */
+			close(fd);
+			log_debug("redraw: pid %ld", (long)pid);
+		}
+		ssh_free_argv(argv);
+		return;
+	}
 	tty_get_size(&c->tty, &ws);
 	smaller = ws;
 	smaller.ws_row = ws.ws_row > 2 ? ws.ws_row - 1 : ws.ws_row + 1;
 	ioctl(c->conn->proc.master, TIOCSWINSZ, &smaller);
-	evtimer_add_ms(c->ev_poke, POKE_MS);
-}
-
-/* The terminal's own size again: the multiplexer redraws. */
-static void
-cb_poke(evutil_socket_t fd, short events, void *arg)
-{
-	struct client	*c = arg;
-	struct winsize	 ws;
-
-	if (c->conn == NULL)
-		return;
-	tty_get_size(&c->tty, &ws);
 	ioctl(c->conn->proc.master, TIOCSWINSZ, &ws);
 }
 
@@ -2121,10 +2120,9 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->ev_peek_timer = evtimer_new(c->base, cb_peek_timer, c);
 	c->ev_block = evtimer_new(c->base, cb_block, c);
 	c->ev_flash = evtimer_new(c->base, cb_flash, c);
-	c->ev_poke = evtimer_new(c->base, cb_poke, c);
 	c->peek_out = evbuffer_new();
 	if (c->ev_peek_timer == NULL || c->peek_out == NULL ||
-	    c->ev_block == NULL || c->ev_flash == NULL || c->ev_poke == NULL ||
+	    c->ev_block == NULL || c->ev_flash == NULL ||
 	    c->to_tty == NULL || c->pending_input == NULL ||
 	    c->unanswered == NULL ||
 	    c->ev_tty_read == NULL || c->ev_tty_write == NULL ||
@@ -2178,7 +2176,6 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	event_free(c->ev_peek_timer);
 	event_free(c->ev_block);
 	event_free(c->ev_flash);
-	event_free(c->ev_poke);
 	evbuffer_free(c->peek_out);
 	free(c->ctl_dir);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)

@@ -366,6 +366,23 @@ remote_command_peek(const char *name, const struct replay_anchor *anchor)
 }
 
 /*
+ * The command that has tmux draw the session's clients again (there is
+ * one: the attach detached the others), with no change of size.
+ */
+char *
+remote_command_redraw(const char *name)
+{
+	char	*script, *cmd;
+
+	xasprintf(&script, "if command -v tmux >/dev/null 2>&1; then "
+	    "for t in $(tmux list-clients -t =%s -F \"#{client_name}\" "
+	    "2>/dev/null); do tmux refresh-client -t \"$t\"; done; fi", name);
+	cmd = remote_wrap(script);
+	free(script);
+	return (cmd);
+}
+
+/*
  * The command for --list: every line it prints starts with "limpet-list"
  * so that whatever a login shell's startup files print is told apart.
  * "tmux" and "screen" say the multiplexer is installed; each session is

@@ -149,9 +149,14 @@ check_shape(void)
 				    names[j]));
 				check_one_shape(remote_kill_command(all[i],
 				    names[j]));
-			} else
+			} else {
 				check_one_shape(remote_command_replay(
 				    all[i % 4], names[j], &anchor));
+				check_one_shape(remote_command_peek(names[j],
+				    &anchor));
+				check_one_shape(remote_command_redraw(
+				    names[j]));
+			}
 		}
 	}
 	check_one_shape(remote_list_command());
