@@ -1036,6 +1036,9 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		evtimer_add_ms(c->ev_flash, FLASH_DELAY_MS);
 	}
 	if (c->sb != NULL) {
+		/* Let go of (a flood): what the peek would say is of no use. */
+		if (c->peek_fd != -1 && !scrollback_holding(c->sb))
+			client_peek_close(c, 1);
 		client_peek_start(c);
 		/* A block that stops halfway must not hold output forever. */
 		if (scrollback_waiting(c->sb)) {

@@ -66,7 +66,7 @@ enum sb_state {
 #define SB_WATCH_MAX	(256 * 1024)	/* output watched for the redraw */
 #define SB_WATCH_MIN	3	/* rows of the pane that must match */
 #define ESC		0x1b
-#define SB_GAP_HOLD_MAX	(512 * 1024)	/* output held for a peek */
+#define SB_GAP_HOLD_MAX	(128 * 1024)	/* held for a peek: more is a flood */
 #define SB_GAP_FAILS	3	/* peeks in a row that filled nothing */
 #define SB_GAP_QUIET	2	/* seconds without a jump to try again */
 #define SB_GAP_ANCHOR	2	/* pane rows the anchor needs */
@@ -868,7 +868,12 @@ scrollback_feed(struct scrollback_state *sb, const char *data, size_t len,
 	case SB_GAP:
 		sb_buf_add(&sb->in, data, len);
 		if (sb->in.len > SB_GAP_HOLD_MAX) {
-			log_debug("gap: too much output held, let go");
+			/*
+			 * Not a burst but a flood, which tmux's history will
+			 * not keep: no more questions until it is over.
+			 */
+			log_debug("gap: a flood, let go");
+			sb->gap_fails = SB_GAP_FAILS;
 			return (scrollback_peek_done(sb, NULL, 0, out));
 		}
 		break;
@@ -1246,7 +1251,7 @@ sb_answer(struct scrollback_state *sb, const char *data, size_t len)
 	const char	*p, *nl, *end = data + len;
 	char		*line;
 	size_t		 n;
-	int		 state = 0, hist, alt, capped, found;
+	int		 state = 0, hist, alt, capped = 0, found = 1;
 
 	sb_rows_free(sb);
 	for (p = data; p < end; p = nl + 1) {
@@ -1267,6 +1272,9 @@ sb_answer(struct scrollback_state *sb, const char *data, size_t len)
 			    sscanf(line + strlen(REPLAY_INFO), "%d %d %d %d",
 			    &hist, &alt, &capped, &found) != 4 || !found ||
 			    alt || capped > 0) {
+				/* Gone from the history: a flood, as above. */
+				if (!found || capped > 0)
+					sb->gap_fails = SB_GAP_FAILS;
 				free(line);
 				break;
 			}

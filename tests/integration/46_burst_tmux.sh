@@ -46,7 +46,7 @@ t_term_keys Enter
 t_term_wait '^F400000$' 60
 t_log "peeks during the flood: $(( $(peeks) - p0 ))"
 t_check "a flood asks the session only a few times" \
-    eval '[ $(( $(peeks) - p0 )) -le 8 ]'
+    eval '[ $(( $(peeks) - p0 )) -le 3 ]'
 
 t_term_keys C-b d
 t_term_wait_exit 10 >/dev/null
