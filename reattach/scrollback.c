@@ -136,6 +136,7 @@ static void	 sb_expect(struct scrollback_state *);
 static void	 sb_block(struct scrollback_state *);
 static void	 sb_replay(struct scrollback_state *, char *, size_t);
 static void	 sb_erase(struct scrollback_state *);
+static int	 sb_csi_next(const char *, size_t, size_t *, size_t *);
 static void	 sb_filter(struct scrollback_state *, const char *, size_t);
 static void	 sb_region(struct scrollback_state *, const char *, size_t);
 static void	 sb_pass(struct scrollback_state *, const char *, size_t);
@@ -516,21 +517,16 @@ sb_region(struct scrollback_state *sb, const char *params, size_t len)
 }
 
 /*
- * Relay output, but turn a clear of the whole screen (ED 2, or ED 0 with
- * the cursor at the top left) into row erases. modes_feed has already
- * held back any sequence split across reads, so each one is whole here.
+ * The next CSI in data from *at on: 1 with *at on its ESC and *final on
+ * its final byte (len when the sequence is cut off), 0 when none is left.
  */
-static void
-sb_filter(struct scrollback_state *sb, const char *data, size_t len)
+static int
+sb_csi_next(const char *data, size_t len, size_t *at, size_t *final)
 {
 	const char	*esc;
-	size_t		 i = 0, start = 0, j, plen;
-	int		 clear, row, col;
+	size_t		 i = *at, j;
 
-	while (i < len) {
-		esc = memchr(data + i, ESC, len - i);
-		if (esc == NULL)
-			break;
+	while (i < len && (esc = memchr(data + i, ESC, len - i)) != NULL) {
 		i = (size_t)(esc - data);
 		if (i + 1 >= len || data[i + 1] != '[') {
 			i++;
@@ -539,6 +535,25 @@ sb_filter(struct scrollback_state *sb, const char *data, size_t len)
 		for (j = i + 2; j < len && data[j] >= 0x30 && data[j] <= 0x3f;
 		    j++)
 			;
+		*at = i;
+		*final = j;
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * Relay output, but turn a clear of the whole screen (ED 2, or ED 0 with
+ * the cursor at the top left) into row erases. modes_feed has already
+ * held back any sequence split across reads, so each one is whole here.
+ */
+static void
+sb_filter(struct scrollback_state *sb, const char *data, size_t len)
+{
+	size_t		 i = 0, start = 0, j, plen;
+	int		 clear, row, col;
+
+	while (sb_csi_next(data, len, &i, &j)) {
 		if (j < len && data[j] == 'r')
 			sb_region(sb, data + i + 2, j - (i + 2));
 		if (j < len && data[j] == 'S' && sb->peek_name != NULL &&
@@ -982,18 +997,9 @@ sb_jump(const struct scrollback_state *sb, const char *params, size_t plen)
 static size_t
 sb_jump_next(const struct scrollback_state *sb, const char *data, size_t len)
 {
-	const char	*esc;
-	size_t		 i = 0, j;
+	size_t	i = 0, j;
 
-	while (i < len && (esc = memchr(data + i, ESC, len - i)) != NULL) {
-		i = (size_t)(esc - data);
-		if (i + 1 >= len || data[i + 1] != '[') {
-			i++;
-			continue;
-		}
-		for (j = i + 2; j < len && data[j] >= 0x30 && data[j] <= 0x3f;
-		    j++)
-			;
+	while (sb_csi_next(data, len, &i, &j)) {
 		if (j < len && data[j] == 'S' &&
 		    sb_jump(sb, data + i + 2, j - (i + 2)))
 			return (i);
