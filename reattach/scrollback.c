@@ -152,6 +152,7 @@ static size_t	 sb_jump_next(const struct scrollback_state *, const char *,
 static int	 sb_gap(struct scrollback_state *, const char *, size_t);
 static int	 sb_gap_fill(struct scrollback_state *, const char *, size_t);
 static int	 sb_gap_hold(struct scrollback_state *, const char *, size_t);
+static int	 sb_gap_anchor(int, int);
 static int	 sb_align(char **, int, char **, int, int);
 static void	 sb_rows_free(struct scrollback_state *);
 static void	 sb_answer(struct scrollback_state *, const char *, size_t);
@@ -1024,8 +1025,10 @@ sb_gap(struct scrollback_state *sb, const char *data, size_t len)
 		sb->gap_fails = 0;
 	sb->gap_last = now;
 	sb->peek_first = 0;
-	if (sb->gap_fails >= SB_GAP_FAILS)
+	if (sb->gap_fails >= SB_GAP_FAILS) {
+		log_debug("gap: the pane jumped, not asking (a flood)");
 		return (0);
+	}
 	sulen = (size_t)((const char *)memchr(data, 'S', len) - data) + 1;
 	if (sb->nans > 0) {
 		if (sb_gap_fill(sb, data + sulen, len - sulen)) {
@@ -1044,9 +1047,22 @@ sb_gap(struct scrollback_state *sb, const char *data, size_t len)
 }
 
 /*
- * Hold output from the jump on, and ask for the rows from the pane as the
- * terminal shows it (the anchor: its rows down to the last one written,
- * which may still have been growing) to the end of the session's pane.
+ * How many of the pane's rows (from top, the last written at row last)
+ * make the anchor: those above the last row written, which are certain
+ * (it may still have been growing); on a screen nearly empty (a prompt
+ * and the command that bursts), the last row too. 0 when none.
+ */
+static int
+sb_gap_anchor(int top, int last)
+{
+	if (last - top >= SB_GAP_ANCHOR)
+		return (last - top);
+	return (last - top + 1 > 0 ? last - top + 1 : 0);
+}
+
+/*
+ * Hold output from the jump on, and ask for the rows from the anchor (see
+ * sb_gap_anchor) to the end of the session's pane.
  */
 static int
 sb_gap_hold(struct scrollback_state *sb, const char *data, size_t len)
@@ -1063,29 +1079,32 @@ sb_gap_hold(struct scrollback_state *sb, const char *data, size_t len)
 			last = r;
 		free(row);
 	}
-	/* The rows above the last one written are certain. */
-	if (last - top < SB_GAP_ANCHOR)
+	if ((last = sb_gap_anchor(top, last)) == 0) {
+		log_debug("gap: the pane jumped with nothing to anchor on");
 		return (0);
+	}
 	memset(&a, 0, sizeof a);
-	a.nfp = last - top < REPLAY_FP_ROWS ? last - top : REPLAY_FP_ROWS;
+	a.nfp = last < REPLAY_FP_ROWS ? last : REPLAY_FP_ROWS;
 	for (i = 0; i < a.nfp; i++) {
-		row = model_row_text(sb->model, last - a.nfp + i);
+		row = model_row_text(sb->model, top + last - a.nfp + i);
 		scrollback_fingerprint(row, a.fp[i], sizeof a.fp[i]);
 		if (a.fp[i][0] != '\0')
 			any = 1;
 		n += (int)strlen(a.fp[i]);
 		free(row);
 	}
-	if (!any)
+	if (!any) {
+		log_debug("gap: the pane jumped, no letter or digit to anchor on");
 		return (0);
-	a.back = last - top - 1 + SB_MARGIN;
+	}
+	a.back = last - 1 + SB_MARGIN;
 	free(sb->peek_cmd);
 	sb->peek_cmd = remote_command_peek(sb->peek_name, &a);
 	sb->st = SB_GAP;
 	sb->in.len = 0;
 	sb_buf_add(&sb->in, data, len);
 	log_debug("gap: the pane jumped, asking for its rows (anchor of %d "
-	    "rows, %d characters)", last - top, n);
+	    "rows, %d characters)", last, n);
 	return (-1);
 }
 
@@ -1167,10 +1186,10 @@ sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 			last = r;
 		drawn[r] = NULL;
 	}
-	if (last < SB_GAP_ANCHOR)
+	if ((last = sb_gap_anchor(0, last)) == 0)
 		goto out;
 
-	/* Where the rows above the last one written stand in the answer. */
+	/* Where the anchor's rows stand in the answer. */
 	for (i = 0; i + last <= sb->nans; i++) {
 		for (k = 0; k < last; k++) {
 			if (strcmp(sb->ans_plain[i + k], have[k]) != 0)

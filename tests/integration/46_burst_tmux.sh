@@ -37,6 +37,17 @@ t_check "wrapped lines of a second burst are all in the history, once" \
     eval '[ "$(t_term_history | grep -c "^W[0-9]* 0")" -eq 300 ] &&
     [ "$(t_term_history | sed -n "s/^W\([0-9]*\) 0.*/\1/p")" = "$(seq 1 300)" ]'
 
+# A burst on a screen that shows only the command that starts it.
+t_term_type "clear"
+t_term_keys Enter
+t_poll 10 eval '[ "$(t_term_screen | grep -c .)" -le 2 ]' ||
+    t_die "the screen was not cleared"
+t_term_type "seq -f 'N%g' 1 400"
+t_term_keys Enter
+t_term_wait '^N400$' 15
+t_check "a burst on a cleared screen is all in the history, once, in order" \
+    eval '[ "$(t_term_history | sed -n "s/^N\([0-9]*\)$/\1/p")" = "$(seq 1 400)" ]'
+
 # A flood far beyond tmux's history: the questions stop after a few that
 # cannot be answered, and output keeps flowing to its end.
 peeks() { grep -c 'peek: pid' "$T/limpet.log"; }

@@ -439,6 +439,37 @@ check_gap(void)
 	CHECK(n == strlen(jump + 6) && memcmp(out, jump + 6, n) == 0);
 	finish(sb, &t);
 
+	/* A screen with only the command on it: that row is the anchor. */
+	sb = scrollback_new(ROWS, COLS);
+	term_init(&t);
+	scrollback_set_peek(sb, "x");
+	scrollback_begin(sb);
+	relay(sb, &t, "\033[H\033[2J\033[10;1H[st]\033[1;9r\033[1;1H$ seq\r\n");
+	relay(sb, &t, jump);
+	CHECK(scrollback_holding(sb));
+	cmd = scrollback_peek_command(sb);
+	CHECK(cmd != NULL && strstr(cmd, "-v k=1 ") != NULL);
+	free(cmd);
+	snprintf(want, sizeof want, "%s", REPLAY_BEGIN "\n" REPLAY_INFO
+	    " 21 0 0 1\n$ seq\n");
+	for (i = 1; i <= 28; i++) {
+		snprintf(row, sizeof row, "L%d\n", i);
+		append(want, row, sizeof want);
+		if (i == 20)
+			append(want, REPLAY_CUT "\n", sizeof want);
+	}
+	append(want, REPLAY_END "\n", sizeof want);
+	n = scrollback_peek_done(sb, want, strlen(want), &out);
+	vterm_input_write(t.vt, out, n);
+	want[0] = '\0';
+	append(want, "$ seq ", sizeof want);
+	for (i = 1; i <= 20; i++) {
+		snprintf(row, sizeof row, "L%d ", i);
+		append(want, row, sizeof want);
+	}
+	CHECK_STR(history_joined(&t), want);
+	finish(sb, &t);
+
 	/* A reconnect drops what was held: the replay covers it. */
 	sb = jumped(&t, &cmd);
 	free(cmd);
