@@ -152,7 +152,11 @@ static size_t	 sb_jump_next(const struct scrollback_state *, const char *,
 static int	 sb_gap(struct scrollback_state *, const char *, size_t);
 static int	 sb_gap_fill(struct scrollback_state *, const char *, size_t);
 static int	 sb_gap_hold(struct scrollback_state *, const char *, size_t);
-static int	 sb_gap_anchor(int, int);
+static char	**sb_pane_rows(struct scrollback_state *, int *, int *);
+static void	 sb_rows_free_list(char **, int);
+static char	**sb_model_rows(struct model *, int, int, int *);
+static int	 sb_anchor(char **, int, struct replay_anchor *);
+static int	 sb_rows_find(char **, int, char **, int, int *);
 static int	 sb_align(char **, int, char **, int, int);
 static void	 sb_rows_free(struct scrollback_state *);
 static void	 sb_answer(struct scrollback_state *, const char *, size_t);
@@ -267,16 +271,14 @@ sb_snapshot_free(struct scrollback_state *sb)
 static void
 sb_snapshot(struct scrollback_state *sb)
 {
-	int	row, col, i;
+	int	row, col, last;
 
 	sb_snapshot_free(sb);
 	model_cursor(sb->model, &row, &col);
 	if (row > sb->rows)
 		row = sb->rows;
 	if (row > 0)
-		sb->snap = xreallocarray(NULL, (size_t)row, sizeof *sb->snap);
-	for (i = 0; i < row; i++)
-		sb->snap[i] = model_row_text(sb->model, i);
+		sb->snap = sb_model_rows(sb->model, 0, row, &last);
 	sb->nsnap = row;
 	sb->snap_valid = 1;
 }
@@ -334,25 +336,12 @@ char *
 scrollback_command(struct scrollback_state *sb, enum mux mux, const char *name)
 {
 	struct replay_anchor	 a;
-	int			 i, first, any = 0;
 
 	sb->expect = 0;
 	if (!sb->snap_valid)
 		sb_snapshot(sb);
-	if (sb->nsnap == 0)
+	if (sb_anchor(sb->snap, sb->nsnap, &a) == 0)
 		return (NULL);
-	memset(&a, 0, sizeof a);
-	a.nfp = sb->nsnap < REPLAY_FP_ROWS ? sb->nsnap : REPLAY_FP_ROWS;
-	first = sb->nsnap - a.nfp;
-	for (i = 0; i < a.nfp; i++) {
-		scrollback_fingerprint(sb->snap[first + i], a.fp[i],
-		    sizeof a.fp[i]);
-		if (a.fp[i][0] != '\0')
-			any = 1;
-	}
-	if (!any)
-		return (NULL);
-	a.back = sb->nsnap - 1 + SB_MARGIN;
 	/* What the screen showed stays out of the log: lengths only. */
 	log_debug("replay: anchor of %d rows, fingerprints of %zu %zu %zu "
 	    "characters", sb->nsnap, strlen(a.fp[0]),
@@ -360,6 +349,53 @@ scrollback_command(struct scrollback_state *sb, enum mux mux, const char *name)
 	    a.nfp > 2 ? strlen(a.fp[2]) : (size_t)0);
 	sb->expect = 1;
 	return (remote_command_replay(mux, name, &a));
+}
+
+/*
+ * The anchor for rows[0] to rows[n - 1], the rows the terminal has last:
+ * the fingerprints of the last few, and how far back from the last one
+ * to start. Returns the fingerprints' characters, 0 when there is nothing
+ * to anchor on.
+ */
+static int
+sb_anchor(char **rows, int n, struct replay_anchor *a)
+{
+	int	i, chars = 0;
+
+	memset(a, 0, sizeof *a);
+	if (n <= 0)
+		return (0);
+	a->nfp = n < REPLAY_FP_ROWS ? n : REPLAY_FP_ROWS;
+	for (i = 0; i < a->nfp; i++) {
+		scrollback_fingerprint(rows[n - a->nfp + i], a->fp[i],
+		    sizeof a->fp[i]);
+		chars += (int)strlen(a->fp[i]);
+	}
+	a->back = n - 1 + SB_MARGIN;
+	return (chars);
+}
+
+/*
+ * Where the n rows want stand in rows (plain), the last place if more
+ * than one; *matches says how many places. -1 when none.
+ */
+static int
+sb_rows_find(char **want, int n, char **rows, int nrows, int *matches)
+{
+	int	i, k, at = -1;
+
+	*matches = 0;
+	for (i = 0; n > 0 && i + n <= nrows; i++) {
+		for (k = 0; k < n; k++) {
+			if (strcmp(rows[i + k], want[k]) != 0)
+				break;
+		}
+		if (k == n) {
+			(*matches)++;
+			at = i;
+		}
+	}
+	return (at);
 }
 
 /* The first output of a new connection follows. */
@@ -738,8 +774,8 @@ static void
 sb_replay(struct scrollback_state *sb, char *block, size_t len)
 {
 	char		**lines = NULL, **plain = NULL, *p, *nl;
-	size_t		  nlines = 0, i, k, nhist, total = 0, from = 0;
-	int		  hist, alt, capped, found, matches = 0, row, crow, ccol;
+	size_t		  nlines = 0, i, nhist, total = 0, from = 0;
+	int		  hist, alt, capped, found, matches = 0, row, crow, ccol, at;
 
 	sb->last_replayed = sb->last_capped = 0;
 	sb->synced = 0;	/* unless the replay takes the screen over */
@@ -792,17 +828,9 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 		/* The anchor is further back than the cap: trust awk. */
 		from = 0;
 	} else {
-		for (i = 0; sb->nsnap > 0 && i + (size_t)sb->nsnap <= total;
-		    i++) {
-			for (k = 0; k < (size_t)sb->nsnap; k++) {
-				if (strcmp(plain[i + k], sb->snap[k]) != 0)
-					break;
-			}
-			if (k == (size_t)sb->nsnap) {
-				matches++;
-				from = i;
-			}
-		}
+		at = sb_rows_find(sb->snap, sb->nsnap, plain, (int)total,
+		    &matches);
+		from = at < 0 ? 0 : (size_t)at;
 		if (matches != 1) {
 			log_debug("replay: anchor of %d rows found %d times "
 			    "in %zu rows, skipped", sb->nsnap, matches, total);
@@ -1047,17 +1075,49 @@ sb_gap(struct scrollback_state *sb, const char *data, size_t len)
 }
 
 /*
- * How many of the pane's rows (from top, the last written at row last)
- * make the anchor: those above the last row written, which are certain
- * (it may still have been growing); on a screen nearly empty (a prompt
- * and the command that bursts), the last row too. 0 when none.
+ * The pane's rows as the terminal shows them (*h of them), and in *n how
+ * many from the top make the anchor: those above the last row written,
+ * which are certain (it may still have been growing); on a screen nearly
+ * empty (a prompt and the command that bursts), the last row too.
  */
-static int
-sb_gap_anchor(int top, int last)
+static char **
+sb_pane_rows(struct scrollback_state *sb, int *h, int *n)
 {
-	if (last - top >= SB_GAP_ANCHOR)
-		return (last - top);
-	return (last - top + 1 > 0 ? last - top + 1 : 0);
+	char	**rows;
+	int	  top, bottom, last;
+
+	sb_pane(sb, &top, &bottom);
+	*h = bottom - top + 1;
+	rows = sb_model_rows(sb->model, top, *h, &last);
+	*n = (last >= SB_GAP_ANCHOR) ? last : last + 1;
+	return (rows);
+}
+
+/* Rows top to top + h - 1 of a model; *last: the last one not blank. */
+static char **
+sb_model_rows(struct model *m, int top, int h, int *last)
+{
+	char	**rows;
+	int	  r;
+
+	*last = -1;
+	rows = xreallocarray(NULL, (size_t)h, sizeof *rows);
+	for (r = 0; r < h; r++) {
+		rows[r] = model_row_text(m, top + r);
+		if (rows[r][0] != '\0')
+			*last = r;
+	}
+	return (rows);
+}
+
+static void
+sb_rows_free_list(char **rows, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
 }
 
 /*
@@ -1068,43 +1128,23 @@ static int
 sb_gap_hold(struct scrollback_state *sb, const char *data, size_t len)
 {
 	struct replay_anchor	 a;
-	char			*row, fp[REPLAY_FP_ROWS][REPLAY_FP_MAX + 1];
-	int			 top, bottom, r, last = -1, n = 0, any = 0, i;
+	char			**rows;
+	int			  h, n, chars;
 
-	sb_pane(sb, &top, &bottom);
-	memset(fp, 0, sizeof fp);
-	for (r = top; r <= bottom; r++) {
-		row = model_row_text(sb->model, r);
-		if (row[0] != '\0')
-			last = r;
-		free(row);
-	}
-	if ((last = sb_gap_anchor(top, last)) == 0) {
+	rows = sb_pane_rows(sb, &h, &n);
+	chars = sb_anchor(rows, n, &a);
+	sb_rows_free_list(rows, h);
+	if (chars == 0) {
 		log_debug("gap: the pane jumped with nothing to anchor on");
 		return (0);
 	}
-	memset(&a, 0, sizeof a);
-	a.nfp = last < REPLAY_FP_ROWS ? last : REPLAY_FP_ROWS;
-	for (i = 0; i < a.nfp; i++) {
-		row = model_row_text(sb->model, top + last - a.nfp + i);
-		scrollback_fingerprint(row, a.fp[i], sizeof a.fp[i]);
-		if (a.fp[i][0] != '\0')
-			any = 1;
-		n += (int)strlen(a.fp[i]);
-		free(row);
-	}
-	if (!any) {
-		log_debug("gap: the pane jumped, no letter or digit to anchor on");
-		return (0);
-	}
-	a.back = last - 1 + SB_MARGIN;
 	free(sb->peek_cmd);
 	sb->peek_cmd = remote_command_peek(sb->peek_name, &a);
 	sb->st = SB_GAP;
 	sb->in.len = 0;
 	sb_buf_add(&sb->in, data, len);
 	log_debug("gap: the pane jumped, asking for its rows (anchor of %d "
-	    "rows, %d characters)", last, n);
+	    "rows, %d characters)", n, chars);
 	return (-1);
 }
 
@@ -1171,35 +1211,18 @@ static int
 sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 {
 	struct model	 *scratch;
-	char		**have, **drawn, buf[64];
-	int		  top, bottom, h, r, last = -1, i, k, n, q, from = -1;
-	int		  matches = 0, first, crow, ccol, ok = 0;
+	char		**have, **drawn = NULL, buf[64];
+	int		  top, bottom, h, r, last, i, k, n, q, from, drawn_last;
+	int		  matches, first, crow, ccol, ok = 0;
 	size_t		  seg;
 
 	sb_pane(sb, &top, &bottom);
-	h = bottom - top + 1;
-	have = xreallocarray(NULL, (size_t)h, sizeof *have);
-	drawn = xreallocarray(NULL, (size_t)h, sizeof *drawn);
-	for (r = 0; r < h; r++) {
-		have[r] = model_row_text(sb->model, top + r);
-		if (have[r][0] != '\0')
-			last = r;
-		drawn[r] = NULL;
-	}
-	if ((last = sb_gap_anchor(0, last)) == 0)
+	have = sb_pane_rows(sb, &h, &last);
+	if (last == 0)
 		goto out;
 
 	/* Where the anchor's rows stand in the answer. */
-	for (i = 0; i + last <= sb->nans; i++) {
-		for (k = 0; k < last; k++) {
-			if (strcmp(sb->ans_plain[i + k], have[k]) != 0)
-				break;
-		}
-		if (k == last) {
-			matches++;
-			from = i;
-		}
-	}
+	from = sb_rows_find(have, last, sb->ans_plain, sb->nans, &matches);
 	if (matches != 1) {
 		log_debug("gap: pane found %d times in the answer", matches);
 		goto out;
@@ -1214,8 +1237,7 @@ sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 	model_feed(scratch, buf, strlen(buf));
 	seg = sb_jump_next(sb, after, alen);
 	model_feed(scratch, after, seg);
-	for (r = 0; r < h; r++)
-		drawn[r] = model_row_text(scratch, top + r);
+	drawn = sb_model_rows(scratch, top, h, &drawn_last);
 	q = sb_align(drawn, h, sb->ans_plain, sb->nans, first);
 	if (q != -1)
 		q -= (int)model_pushed(scratch);
@@ -1251,12 +1273,9 @@ sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 	ok = 1;
 
 out:
-	for (r = 0; r < h; r++) {
-		free(have[r]);
-		free(drawn[r]);
-	}
-	free(have);
-	free(drawn);
+	sb_rows_free_list(have, h);
+	if (drawn != NULL)
+		sb_rows_free_list(drawn, h);
 	return (ok);
 }
 
