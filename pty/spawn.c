@@ -55,6 +55,19 @@ static void	 spawn_child_reset(void);
 static char	**ssh_argv(const struct options *, const struct settings *,
 		     const char *, const char *const *, size_t, int, int);
 static int	 spawn_collect(char *const *, char *, size_t, int);
+static pid_t	 spawn_piped(char *const *, int, int *);
+static const char *ssh_program(void);
+
+/* The ssh to run: $LIMPET_SSH, or ssh from PATH. */
+static const char *
+ssh_program(void)
+{
+	const char	*program;
+
+	if ((program = getenv("LIMPET_SSH")) == NULL || *program == '\0')
+		program = "ssh";
+	return (program);
+}
 
 static void
 argv_add(char ***argv, size_t *argc, const char *s)
@@ -138,7 +151,6 @@ ssh_build_peek_argv(const char *ctlpath, const char *destination,
     const char *remote)
 {
 	char		**argv = NULL, *path;
-	const char	 *program;
 	size_t		  argc = 0, i;
 	static const char *forced[] = {
 		"ControlMaster=no", "ProxyCommand=false", "BatchMode=yes",
@@ -147,9 +159,7 @@ ssh_build_peek_argv(const char *ctlpath, const char *destination,
 		"LogLevel=ERROR"
 	};
 
-	if ((program = getenv("LIMPET_SSH")) == NULL || *program == '\0')
-		program = "ssh";
-	argv_add(&argv, &argc, program);
+	argv_add(&argv, &argc, ssh_program());
 	argv_add(&argv, &argc, "-F");
 	argv_add(&argv, &argc, "/dev/null");
 	for (i = 0; i < sizeof forced / sizeof forced[0]; i++) {
@@ -190,13 +200,10 @@ ssh_argv(const struct options *o, const struct settings *s,
     int batch)
 {
 	char		**argv = NULL;
-	const char	 *program;
 	size_t		  argc = 0, i;
 	int		  j;
 
-	if ((program = getenv("LIMPET_SSH")) == NULL || *program == '\0')
-		program = "ssh";
-	argv_add(&argv, &argc, program);
+	argv_add(&argv, &argc, ssh_program());
 	if (tty)
 		argv_add(&argv, &argc, "-t");
 	for (i = 0; i < nforced; i++) {
@@ -371,12 +378,12 @@ ssh_close(struct ssh_proc *proc)
 }
 
 /*
- * Start argv in the background with no input and its stderr discarded;
- * *fd is the (non-blocking) read end of its stdout. Returns its pid, or
- * -1 with errno set.
+ * Start argv with its stdout on a pipe whose read end is *fd; quiet, with
+ * no input and its stderr discarded, else with the user's terminal for
+ * both. Returns its pid, or -1 with errno set.
  */
-pid_t
-spawn_reader(char *const *argv, int *fd)
+static pid_t
+spawn_piped(char *const *argv, int quiet, int *fd)
 {
 	sigset_t	 all, old;
 	int		 fds[2], devnull, saved_errno;
@@ -388,13 +395,20 @@ spawn_reader(char *const *argv, int *fd)
 	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
 	if (pid == 0) {
-		devnull = open("/dev/null", O_RDWR);
-		if (devnull == -1 || dup2(fds[1], STDOUT_FILENO) == -1 ||
-		    dup2(devnull, STDIN_FILENO) == -1 ||
-		    dup2(devnull, STDERR_FILENO) == -1)
+		if (dup2(fds[1], STDOUT_FILENO) == -1)
 			_exit(127);
+		if (quiet) {
+			devnull = open("/dev/null", O_RDWR);
+			if (devnull == -1 ||
+			    dup2(devnull, STDIN_FILENO) == -1 ||
+			    dup2(devnull, STDERR_FILENO) == -1)
+				_exit(127);
+		}
 		spawn_child_reset();
 		execvp(argv[0], argv);
+		if (!quiet)
+			dprintf(STDERR_FILENO, "limpet: can't run %s: %s\n",
+			    argv[0], strerror(errno));
 		_exit(127);
 	}
 	saved_errno = errno;
@@ -405,13 +419,28 @@ spawn_reader(char *const *argv, int *fd)
 		errno = saved_errno;
 		return (-1);
 	}
-	if (set_nonblock_cloexec(fds[0]) == -1) {
-		close(fds[0]);
+	*fd = fds[0];
+	return (pid);
+}
+
+/*
+ * Start argv in the background with no input and its stderr discarded;
+ * *fd is the (non-blocking) read end of its stdout. Returns its pid, or
+ * -1 with errno set.
+ */
+pid_t
+spawn_reader(char *const *argv, int *fd)
+{
+	pid_t	pid;
+
+	if ((pid = spawn_piped(argv, 1, fd)) == -1)
+		return (-1);
+	if (set_nonblock_cloexec(*fd) == -1) {
+		close(*fd);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return (-1);
 	}
-	*fd = fds[0];
 	return (pid);
 }
 
@@ -440,42 +469,15 @@ spawn_command(char *const *argv, char *out, size_t len)
 static int
 spawn_collect(char *const *argv, char *out, size_t len, int quiet)
 {
-	sigset_t	 all, old;
-	size_t		 used = 0;
-	ssize_t		 n;
-	int		 fds[2], devnull, status;
-	pid_t		 pid;
+	size_t	 used = 0;
+	ssize_t	 n;
+	int	 fd, status;
+	pid_t	 pid;
 
-	if (len == 0 || pipe(fds) == -1)
+	if (len == 0 || (pid = spawn_piped(argv, quiet, &fd)) == -1)
 		return (-1);
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	pid = fork();
-	if (pid == 0) {
-		if (dup2(fds[1], STDOUT_FILENO) == -1)
-			_exit(127);
-		if (quiet) {
-			devnull = open("/dev/null", O_RDWR);
-			if (devnull == -1 ||
-			    dup2(devnull, STDIN_FILENO) == -1 ||
-			    dup2(devnull, STDERR_FILENO) == -1)
-				_exit(127);
-		}
-		spawn_child_reset();
-		execvp(argv[0], argv);
-		if (!quiet)
-			dprintf(STDERR_FILENO, "limpet: can't run %s: %s\n",
-			    argv[0], strerror(errno));
-		_exit(127);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(fds[1]);
-	if (pid == -1) {
-		close(fds[0]);
-		return (-1);
-	}
 	while (used < len - 1) {
-		n = read(fds[0], out + used, len - 1 - used);
+		n = read(fd, out + used, len - 1 - used);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -483,7 +485,7 @@ spawn_collect(char *const *argv, char *out, size_t len, int quiet)
 		used += (size_t)n;
 	}
 	out[used] = '\0';
-	close(fds[0]);
+	close(fd);
 	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR)
 			return (-1);
