@@ -230,7 +230,7 @@ static struct conn *client_input_target(struct client *);
 static void	 client_flush_tty(struct client *);
 static void	 client_help(struct client *);
 static void	 client_suspend(struct client *);
-static void	 client_poke_remote_size(struct client *);
+static void	 client_redraw(struct client *);
 static void	 client_probes_update(struct client *);
 static void	 client_probes_stop(struct client *);
 static void	 client_watch_start(struct client *);
@@ -241,6 +241,7 @@ static char	*client_ctl_dir(void);
 static void	 client_peek_start(struct client *);
 static void	 client_peek_end(struct client *, int);
 static void	 client_peek_close(struct client *, int);
+static void	 client_peek_deliver(struct client *, const char *, size_t);
 static void	 client_let_go(struct client *);
 
 static struct conn *conn_start(struct client *, int);
@@ -533,7 +534,7 @@ client_help(struct client *c)
 
 	client_to_tty(c, help, strlen(help));
 	/* The help text disturbed the multiplexer's screen: ask for more. */
-	client_poke_remote_size(c);
+	client_redraw(c);
 }
 
 /*
@@ -544,7 +545,7 @@ client_help(struct client *c)
  * pass on the smaller size, nothing lost when it does not.
  */
 static void
-client_poke_remote_size(struct client *c)
+client_redraw(struct client *c)
 {
 	struct winsize	  ws, smaller;
 	char		**argv, *cmd;
@@ -591,7 +592,7 @@ client_suspend(struct client *c)
 	log_debug("resumed");
 	if (tty_raw(&c->tty) == -1)
 		log_debug("can't enter raw mode again: %s", strerror(errno));
-	client_poke_remote_size(c);
+	client_redraw(c);
 }
 
 /* --- the notice line ------------------------------------------------------ */
@@ -1026,7 +1027,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		len = scrollback_feed(c->sb, out, len, &data);
 	client_to_tty(c, data, len);
 	if (c->sb != NULL && scrollback_want_redraw(c->sb))
-		client_poke_remote_size(c);
+		client_redraw(c);
 	if (c->sb != NULL && (capped = scrollback_cap_news(c->sb)) > 0) {
 		/* Said once the multiplexer has drawn its screen again. */
 		snprintf(c->flash_text, sizeof c->flash_text, " limpet: %d "
@@ -1779,23 +1780,14 @@ client_peek_close(struct client *c, int stop)
 static void
 client_peek_end(struct client *c, int ok)
 {
-	const char	*out;
-	size_t		 len;
-
 	if (c->peek_fd == -1)
 		return;
 	client_peek_close(c, !ok);
 	log_debug("peek: %s after %.0f ms, %zu bytes", ok ? "done" : "failed",
 	    elapsed_since(&c->peek_started) * 1000,
 	    evbuffer_get_length(c->peek_out));
-	if (c->sb != NULL) {
-		len = scrollback_peek_done(c->sb, ok ? (const char *)
-		    evbuffer_pullup(c->peek_out, -1) : NULL,
-		    evbuffer_get_length(c->peek_out), &out);
-		client_to_tty(c, out, len);
-		if (scrollback_want_redraw(c->sb))
-			client_poke_remote_size(c);
-	}
+	client_peek_deliver(c, ok ? (const char *)evbuffer_pullup(c->peek_out,
+	    -1) : NULL, evbuffer_get_length(c->peek_out));
 	evbuffer_drain(c->peek_out, evbuffer_get_length(c->peek_out));
 	/* The held output may have jumped again. */
 	if (!c->quitting)
@@ -1806,15 +1798,23 @@ client_peek_end(struct client *c, int ok)
 static void
 client_let_go(struct client *c)
 {
-	const char	*out;
-	size_t		 len;
-
 	if (c->sb == NULL || !scrollback_holding(c->sb))
 		return;
 	client_peek_close(c, 1);
-	free(scrollback_peek_command(c->sb));
-	len = scrollback_peek_done(c->sb, NULL, 0, &out);
-	client_to_tty(c, out, len);
+	client_peek_deliver(c, NULL, 0);
+}
+
+/* The held output, with what the peek said (NULL: nothing), goes out. */
+static void
+client_peek_deliver(struct client *c, const char *answer, size_t len)
+{
+	const char	*out;
+	size_t		 n;
+
+	if (c->sb == NULL)
+		return;
+	n = scrollback_peek_done(c->sb, answer, len, &out);
+	client_to_tty(c, out, n);
 }
 
 static void
@@ -1859,7 +1859,7 @@ cb_flash(evutil_socket_t fd, short events, void *arg)
 	c->flash_step = 0;
 	client_erase_notice(c);
 	/* The line was the multiplexer's (its status line): have it back. */
-	client_poke_remote_size(c);
+	client_redraw(c);
 }
 
 static void

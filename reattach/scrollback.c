@@ -1363,6 +1363,9 @@ scrollback_peek_done(struct scrollback_state *sb, const char *data,
 	*out = sb->out.data;
 	if (sb->st != SB_GAP)
 		return (0);
+	/* A question not asked yet is moot now. */
+	free(sb->peek_cmd);
+	sb->peek_cmd = NULL;
 	if (data != NULL)
 		sb_answer(sb, data, len);
 	else
