@@ -242,6 +242,7 @@ static void	 client_peek_start(struct client *);
 static void	 client_peek_end(struct client *, int);
 static void	 client_peek_close(struct client *, int);
 static void	 client_peek_deliver(struct client *, const char *, size_t);
+static void	 client_scrollback_after(struct client *);
 static void	 client_let_go(struct client *);
 
 static struct conn *conn_start(struct client *, int);
@@ -835,6 +836,33 @@ conn_start(struct client *c, int speculative)
 	return (conn);
 }
 
+/* What the scrollback filter asks for once output went through it. */
+static void
+client_scrollback_after(struct client *c)
+{
+	int	capped;
+
+	if (scrollback_want_redraw(c->sb))
+		client_redraw(c);
+	if ((capped = scrollback_cap_news(c->sb)) > 0) {
+		/* Said once the multiplexer has drawn its screen again. */
+		snprintf(c->flash_text, sizeof c->flash_text, " limpet: %d "
+		    "earlier lines were not replayed, only the last %d", capped,
+		    REPLAY_CAP);
+		c->flash_step = 1;
+		evtimer_add_ms(c->ev_flash, FLASH_DELAY_MS);
+	}
+	/* Let go of (a flood): what the peek would say is of no use. */
+	if (c->peek_fd != -1 && !scrollback_holding(c->sb))
+		client_peek_close(c, 1);
+	client_peek_start(c);
+	/* A block that stops halfway must not hold output forever. */
+	if (scrollback_waiting(c->sb))
+		evtimer_add_ms(c->ev_block, BLOCK_STILL_MS);
+	else if (evtimer_pending(c->ev_block, NULL))
+		evtimer_del(c->ev_block);
+}
+
 /*
  * Read ssh's output (its pty, for prompts, and its stdout pipe) or stop:
  * the terminal fell behind, or the connection is done with.
@@ -963,7 +991,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	const char	*data;
 	ssize_t		 n;
 	size_t		 len;
-	int		 phase, capped;
+	int		 phase;
 
 	n = read(fd, in, RELAY_READ_SIZE);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -1026,29 +1054,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	if (c->sb != NULL)
 		len = scrollback_feed(c->sb, out, len, &data);
 	client_to_tty(c, data, len);
-	if (c->sb != NULL && scrollback_want_redraw(c->sb))
-		client_redraw(c);
-	if (c->sb != NULL && (capped = scrollback_cap_news(c->sb)) > 0) {
-		/* Said once the multiplexer has drawn its screen again. */
-		snprintf(c->flash_text, sizeof c->flash_text, " limpet: %d "
-		    "earlier lines were not replayed, only the last %d", capped,
-		    REPLAY_CAP);
-		c->flash_step = 1;
-		evtimer_add_ms(c->ev_flash, FLASH_DELAY_MS);
-	}
-	if (c->sb != NULL) {
-		/* Let go of (a flood): what the peek would say is of no use. */
-		if (c->peek_fd != -1 && !scrollback_holding(c->sb))
-			client_peek_close(c, 1);
-		client_peek_start(c);
-		/* A block that stops halfway must not hold output forever. */
-		if (scrollback_waiting(c->sb)) {
-			struct timeval	tv = ms_to_tv(BLOCK_STILL_MS);
-
-			evtimer_add(c->ev_block, &tv);
-		} else if (evtimer_pending(c->ev_block, NULL))
-			evtimer_del(c->ev_block);
-	}
+	if (c->sb != NULL)
+		client_scrollback_after(c);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		c->master_paused = 1;
 		conn_reading(conn, 0);
