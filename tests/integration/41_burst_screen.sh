@@ -15,6 +15,6 @@ t_term_type "seq -f 'L%g' 1 500"
 t_term_keys Enter
 t_term_wait '^L500$' 15
 t_check "all 500 lines of the burst are in the history, once, in order" \
-    eval '[ "$(burst_lines)" = "$(seq 1 500)" ]'
+    eval 't_same_numbers "$(burst_lines)" "$(seq 1 500)"'
 
 t_done

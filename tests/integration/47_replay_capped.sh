@@ -16,7 +16,8 @@ t_relay_start
 echo 'set -g history-limit 30000' >"$T/rtmux.conf"
 t_remote_tmux -f "$T/rtmux.conf" new-session -d -s capped ||
     t_die "no remote session"
-t_limpet_start --mux tmux --session capped relayhost
+t_limpet_start --log "$T/limpet.log" --debug --mux tmux --session capped \
+    relayhost
 t_remote_shell_pid before >/dev/null || t_die "no shell in the session"
 
 t_term_type "sleep 3; seq -f 'C%g' 1 12000"
@@ -32,7 +33,7 @@ lines() { t_term_history | sed -n 's/^C\([0-9][0-9]*\)$/\1/p'; }
 t_check "a line in the history says how many earlier lines were left out" \
     t_term_history_has '^limpet: [0-9]+ earlier lines not replayed'
 t_check "the last lines are in the history once, in order" \
-    eval '[ "$(lines | tail -n 9000)" = "$(seq 3001 12000)" ]'
+    eval 't_same_numbers "$(lines | tail -n 9000)" "$(seq 3001 12000)"'
 t_check "the notice line says it too" \
     t_poll 5 eval 't_term_screen | tail -n 1 | grep -q "earlier lines were not replayed"'
 t_check "and then gives the status line back" \

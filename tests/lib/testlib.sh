@@ -39,6 +39,25 @@ t_check()
 	if "$@"; then t_pass "$desc"; else t_fail "$desc"; fi
 }
 
+# t_same_numbers GOT WANT: true when the two newline-separated lists of
+# numbers are the same; otherwise logs where they part (counts, the first
+# difference, what is missing or doubled) so a failure can be read.
+t_same_numbers()
+{
+	[ "$1" = "$2" ] && return 0
+	local got=$T/numbers.got want=$T/numbers.want
+	printf '%s\n' "$1" >"$got"
+	printf '%s\n' "$2" >"$want"
+	t_log "got $(grep -c . "$got") numbers, wanted $(grep -c . "$want")"
+	t_log "missing: $(comm -13 <(sort "$got") <(sort "$want") | sort -n |
+	    awk 'NR==1{s=p=$1;next} $1==p+1{p=$1;next}
+	    {printf "%s ", (s==p?s:s"-"p); s=p=$1} END{if(NR)print (s==p?s:s"-"p)}' |
+	    cut -c1-300)"
+	t_log "doubled: $(sort -n "$got" | uniq -d | head -n 20 | tr '\n' ' ')"
+	t_log "first difference: $(diff "$want" "$got" | head -n 6 | tr '\n' ' ')"
+	return 1
+}
+
 # Exit with automake's codes: 0 passed, 1 failed.
 t_done()
 {
@@ -148,6 +167,9 @@ t_cleanup()
 	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
 		[ -s "$T/sshd.log" ] && { t_log "sshd.log:"; sed 's/^/#   /' "$T/sshd.log" | tail -n 40 >&2; }
 		[ -s "$T/relay.log" ] && { t_log "relay.log:"; sed 's/^/#   /' "$T/relay.log" >&2; }
+		[ -s "$T/limpet.log" ] && { t_log "limpet.log, its last events:"
+		    grep -Ev 'argv\[|not asking' "$T/limpet.log" | tail -n 40 |
+		    sed 's/^/#   /' >&2; }
 	fi
 	[ -n "$T_WATCHDOG" ] && kill "$T_WATCHDOG" 2>/dev/null
 	[ -S "$T_OUTER_SOCK" ] && tmux -S "$T_OUTER_SOCK" kill-server 2>/dev/null
