@@ -423,6 +423,7 @@ void	 model_direct(struct model *, int);
 void	 model_resize(struct model *, int, int);
 void	 model_cursor(const struct model *, int *, int *);
 unsigned int model_pushed(const struct model *);
+int	 model_row_blank(const struct model *, int);
 char	*model_row_text(const struct model *, int);
 
 /* reattach/scrollback.c */

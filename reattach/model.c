@@ -593,6 +593,19 @@ model_pushed(const struct model *m)
 	return (m->pushed);
 }
 
+/* Whether a row shows nothing (all of it blank, or out of the grid). */
+int
+model_row_blank(const struct model *m, int row)
+{
+	int	i;
+
+	for (i = 0; row >= 0 && row < m->rows && i < m->cols; i++) {
+		if (m->grid[row][i] != 0 && m->grid[row][i] != ' ')
+			return (0);
+	}
+	return (1);
+}
+
 /* One row as UTF-8, without trailing blanks. */
 char *
 model_row_text(const struct model *m, int row)

@@ -145,10 +145,12 @@ static void	 sb_rows2_free(char ***, char ***, int *);
 static void	 sb_pane_free(struct scrollback_state *);
 static void	 sb_watch(struct scrollback_state *);
 static void	 sb_pane(const struct scrollback_state *, int *, int *);
-static int	 sb_jump(const struct scrollback_state *, const char *,
+static int	 sb_pane_su(const struct scrollback_state *, const char *,
 		     size_t);
-static size_t	 sb_jump_next(const struct scrollback_state *, const char *,
-		     size_t);
+static int	 sb_jump(const struct scrollback_state *, const struct model *,
+		     int);
+static size_t	 sb_jump_feed(const struct scrollback_state *, struct model *,
+		     const char *, size_t);
 static int	 sb_gap(struct scrollback_state *, const char *, size_t);
 static int	 sb_gap_fill(struct scrollback_state *, const char *, size_t);
 static int	 sb_gap_hold(struct scrollback_state *, const char *, size_t);
@@ -588,16 +590,21 @@ static void
 sb_filter(struct scrollback_state *sb, const char *data, size_t len)
 {
 	size_t		 i = 0, start = 0, j, plen;
-	int		 clear, row, col;
+	int		 clear, row, col, n;
 
 	while (sb_csi_next(data, len, &i, &j)) {
 		if (j < len && data[j] == 'r')
 			sb_region(sb, data + i + 2, j - (i + 2));
 		if (j < len && data[j] == 'S' && sb->peek_name != NULL &&
 		    sb->st == SB_PASS && !sb->watching &&
-		    sb_jump(sb, data + i + 2, j - (i + 2))) {
+		    (n = sb_pane_su(sb, data + i + 2, j - (i + 2))) > 0) {
+			/* The model as the scroll finds it. */
 			sb_emit(sb, data + start, i - start);
 			start = i;
+			if (!sb_jump(sb, sb->model, n)) {
+				i = j;
+				continue;
+			}
 			switch (sb_gap(sb, data + i, len - i)) {
 			case -1:
 				sb->snap_valid = 0;
@@ -999,12 +1006,13 @@ sb_pane(const struct scrollback_state *sb, int *top, int *bottom)
 }
 
 /*
- * Whether CSI params S scrolls the whole pane, which must start at the
- * top of the terminal (rows scrolled off anywhere else never reach the
- * history). A parameter is only digits; none means one row.
+ * The rows CSI params S scrolls the whole pane by, when that pane starts
+ * at the top of the terminal (rows scrolled off anywhere else never reach
+ * the history); 0 otherwise. A parameter is only digits; none means one.
  */
 static int
-sb_jump(const struct scrollback_state *sb, const char *params, size_t plen)
+sb_pane_su(const struct scrollback_state *sb, const char *params,
+    size_t plen)
 {
 	size_t	k;
 	int	n = 0, top, bottom;
@@ -1018,22 +1026,59 @@ sb_jump(const struct scrollback_state *sb, const char *params, size_t plen)
 	if (plen == 0)
 		n = 1;
 	sb_pane(sb, &top, &bottom);
-	return (top == 0 && bottom - top + 1 > SB_GAP_ANCHOR &&
-	    n >= bottom - top + 1);
+	if (top != 0 || bottom - top + 1 <= SB_GAP_ANCHOR)
+		return (0);
+	return (n);
 }
 
-/* Where the next jump starts in data (len when there is none). */
-static size_t
-sb_jump_next(const struct scrollback_state *sb, const char *data, size_t len)
+/*
+ * Whether a scroll of the whole pane by n rows, on the screen m shows,
+ * is a jump that skips rows. A multiplexer that collects a fast batch
+ * into one scroll draws none of the rows that left its pane within the
+ * batch: a scroll of the pane's height or more, or one by more rows than
+ * m shows from the top (those from the cursor down, blank in m, would go
+ * to the history in their place). Rows blank in the output itself only
+ * make a question whose answer finds nothing missing.
+ */
+static int
+sb_jump(const struct scrollback_state *sb, const struct model *m, int n)
 {
-	size_t	i = 0, j;
+	int	top, bottom, r;
+
+	if (n <= 0)
+		return (0);
+	sb_pane(sb, &top, &bottom);
+	if (n >= bottom - top + 1)
+		return (1);
+	for (r = bottom; r >= top + n - 1; r--) {
+		if (!model_row_blank(m, r))
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Feed m what data draws up to the next jump, and say where that starts
+ * (len when there is none).
+ */
+static size_t
+sb_jump_feed(const struct scrollback_state *sb, struct model *m,
+    const char *data, size_t len)
+{
+	size_t	i = 0, fed = 0, j;
+	int	n;
 
 	while (sb_csi_next(data, len, &i, &j)) {
 		if (j < len && data[j] == 'S' &&
-		    sb_jump(sb, data + i + 2, j - (i + 2)))
-			return (i);
+		    (n = sb_pane_su(sb, data + i + 2, j - (i + 2))) > 0) {
+			model_feed(m, data + fed, i - fed);
+			fed = i;
+			if (sb_jump(sb, m, n))
+				return (i);
+		}
 		i = j;
 	}
+	model_feed(m, data + fed, len - fed);
 	return (len);
 }
 
@@ -1214,7 +1259,6 @@ sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 	char		**have, **drawn = NULL, buf[64];
 	int		  top, bottom, h, r, last, i, k, n, q, from, drawn_last;
 	int		  matches, first, crow, ccol, ok = 0;
-	size_t		  seg;
 
 	sb_pane(sb, &top, &bottom);
 	have = sb_pane_rows(sb, &h, &last);
@@ -1235,8 +1279,7 @@ sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 	snprintf(buf, sizeof buf, "\033[%d;%dr\033[%d;%dH", top + 1,
 	    bottom + 1, crow + 1, ccol + 1);
 	model_feed(scratch, buf, strlen(buf));
-	seg = sb_jump_next(sb, after, alen);
-	model_feed(scratch, after, seg);
+	sb_jump_feed(sb, scratch, after, alen);
 	drawn = sb_model_rows(scratch, top, h, &drawn_last);
 	q = sb_align(drawn, h, sb->ans_plain, sb->nans, first);
 	if (q != -1)

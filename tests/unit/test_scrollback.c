@@ -470,6 +470,36 @@ check_gap(void)
 	CHECK_STR(history_joined(&t), want);
 	finish(sb, &t);
 
+	/*
+	 * A batch that began with the cursor under L3: tmux wrote L4 to L9
+	 * below it, scrolled six rows more and drew the pane again, but
+	 * its SU, shorter than the pane, would put three blank rows in the
+	 * history where L4 to L6 belong.
+	 */
+	sb = scrollback_new(ROWS, COLS);
+	term_init(&t);
+	scrollback_set_peek(sb, "x");
+	scrollback_begin(sb);
+	relay(sb, &t, "\033[H\033[2J\033[10;1H[st]\033[1;9r\033[1;1H"
+	    "L1\r\nL2\r\nL3\r\n");
+	relay(sb, &t, "\033[1;1H\033[6SL7\r\nL8\r\nL9\r\nL10\r\nL11\r\n"
+	    "L12\r\nL13\r\nL14\r\nL15");
+	CHECK(scrollback_holding(sb));
+	cmd = scrollback_peek_command(sb);
+	CHECK(cmd != NULL && strstr(cmd, "-v k=2 ") != NULL);
+	free(cmd);
+	n = scrollback_peek_done(sb, block(1, 6, 7, "6 0 0 1"), strlen(
+	    block(1, 6, 7, "6 0 0 1")), &out);
+	vterm_input_write(t.vt, out, n);
+	CHECK_STR(history_joined(&t), "L1 L2 L3 L4 L5 L6 ");
+	for (i = 0; i < 9; i++) {
+		term_row(&t, i, buf);
+		snprintf(row, sizeof row, "L%d", 7 + i);
+		CHECK_STR(buf, row);
+	}
+	CHECK(scrollback_gap_filled(sb) == 4);
+	finish(sb, &t);
+
 	/* A reconnect drops what was held: the replay covers it. */
 	sb = jumped(&t, &cmd);
 	free(cmd);
