@@ -362,11 +362,13 @@ cb_tty_write(evutil_socket_t fd, short events, void *arg)
 		log_debug("terminal write failed: %s", strerror(errno));
 		c->tty_gone = 1;
 		evbuffer_drain(c->to_tty, evbuffer_get_length(c->to_tty));
+		event_del(c->ev_tty_write);
 		client_quit(c);
 		return;
 	}
-	if (evbuffer_get_length(c->to_tty) > 0)
-		event_add(c->ev_tty_write, NULL);
+	/* Kept while a backlog lasts: no epoll_ctl on every write. */
+	if (evbuffer_get_length(c->to_tty) == 0)
+		event_del(c->ev_tty_write);
 	if (c->master_paused &&
 	    evbuffer_get_length(c->to_tty) < TTY_LOW_WATER) {
 		c->master_paused = 0;
@@ -2118,7 +2120,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->unanswered = evbuffer_new();
 	c->ev_tty_read = event_new(c->base, c->tty.in, EV_READ|EV_PERSIST,
 	    cb_tty_read, c);
-	c->ev_tty_write = event_new(c->base, c->tty.out, EV_WRITE,
+	c->ev_tty_write = event_new(c->base, c->tty.out, EV_WRITE|EV_PERSIST,
 	    cb_tty_write, c);
 	c->ev_retry = evtimer_new(c->base, cb_retry, c);
 	c->ev_notice = evtimer_new(c->base, cb_notice, c);
