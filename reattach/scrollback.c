@@ -107,6 +107,7 @@ struct scrollback_state {
 	int		 watching;
 	size_t		 watched;	/* bytes since the block */
 	size_t		 expected;	/* bytes seen before the block */
+	size_t		 block_seen;	/* of in, looked at for the block's end */
 	int		 region_top;	/* last DECSTBM, 0 when none */
 	int		 region_bottom;
 	int		 synced;	/* the model knows the whole screen */
@@ -417,16 +418,28 @@ scrollback_begin(struct scrollback_state *sb)
 	sb->expected = 0;
 }
 
-/* Where s starts in data (at the start of a line if asked), or NULL. */
+/*
+ * Where s starts in data (at the start of a line if asked), or NULL. The
+ * whole of a replay block passes through here: memchr does the walking.
+ */
 static const char *
 sb_find(const char *data, size_t len, const char *s, int line_start)
 {
-	size_t	 slen = strlen(s), i;
+	const char	*p = data, *end = data + len, *nl;
+	size_t		 slen = strlen(s);
 
-	for (i = 0; i + slen <= len; i++) {
-		if ((!line_start || i == 0 || data[i - 1] == '\n') &&
-		    memcmp(data + i, s, slen) == 0)
-			return (data + i);
+	while (slen > 0 && (size_t)(end - p) >= slen) {
+		if (!line_start && (p = memchr(p, s[0], (size_t)(end - p) -
+		    slen + 1)) == NULL)
+			break;
+		if (memcmp(p, s, slen) == 0)
+			return (p);
+		if (!line_start)
+			p++;
+		else if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		else
+			p = nl + 1;
 	}
 	return (NULL);
 }
@@ -454,6 +467,7 @@ sb_expect(struct scrollback_state *sb)
 		memmove(sb->in.data, nl + 1, sb->in.len - skip);
 		sb->in.len -= skip;
 		sb->st = SB_BLOCK;
+		sb->block_seen = 0;
 		sb_block(sb);
 		return;
 	}
@@ -485,9 +499,14 @@ static void
 sb_block(struct scrollback_state *sb)
 {
 	const char	*end, *nl;
-	size_t		 blen, skip;
+	size_t		 blen, skip, from;
 
-	end = sb_find(sb->in.data, sb->in.len, REPLAY_END, 1);
+	/* From the line the last look stopped in: a block comes in pieces. */
+	from = sb->block_seen <= sb->in.len ? sb->block_seen : 0;
+	while (from > 0 && sb->in.data[from - 1] != '\n')
+		from--;
+	end = sb_find(sb->in.data + from, sb->in.len - from, REPLAY_END, 1);
+	sb->block_seen = sb->in.len;
 	if (end == NULL ||
 	    (nl = memchr(end, '\n', sb->in.len - (size_t)(end -
 	    sb->in.data))) == NULL) {
