@@ -1059,6 +1059,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	if (c->sb != NULL)
 		client_scrollback_after(c);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
+		log_debug("terminal behind by %zu bytes: ssh not read",
+		    evbuffer_get_length(c->to_tty));
 		c->master_paused = 1;
 		conn_reading(conn, 0);
 	}
@@ -1877,7 +1879,17 @@ cb_block(evutil_socket_t fd, short events, void *arg)
 	struct client	*c = arg;
 	const char	*out;
 	size_t		 len;
+	int		 waiting = -1;
 
+	/* What is stuck where, should a block stall on a live link. */
+	if (c->conn != NULL && ioctl(c->conn->proc.outfd, FIONREAD,
+	    &waiting) == -1)
+		waiting = -1;
+	log_debug("replay: block still for %d ms; reading %s, %d bytes in "
+	    "ssh's pipe, %zu for the terminal", BLOCK_STILL_MS,
+	    c->conn == NULL ? "no connection" : c->master_paused ? "paused" :
+	    event_pending(c->conn->ev_out, EV_READ, NULL) ? "on" : "off",
+	    waiting, evbuffer_get_length(c->to_tty));
 	len = scrollback_expire(c->sb, &out);
 	client_to_tty(c, out, len);
 }
