@@ -241,6 +241,7 @@ static char	*client_ctl_dir(void);
 static void	 client_peek_start(struct client *);
 static void	 client_peek_end(struct client *, int);
 static void	 client_peek_close(struct client *, int);
+static void	 client_log_stuck(struct client *, const char *);
 static void	 client_peek_deliver(struct client *, const char *, size_t);
 static void	 client_scrollback_after(struct client *);
 static void	 client_let_go(struct client *);
@@ -1873,23 +1874,51 @@ cb_flash(evutil_socket_t fd, short events, void *arg)
 	client_redraw(c);
 }
 
+/*
+ * Where output is stuck, for the log: whether ssh's output is read, what
+ * waits unread in its pipe and for the terminal, and ssh's state (from
+ * /proc on Linux: running, sleeping, stopped).
+ */
+static void
+client_log_stuck(struct client *c, const char *what)
+{
+	char	path[64], stat[256], *state = NULL;
+	int	waiting = -1, fd;
+	ssize_t	n;
+
+	if (c->conn != NULL) {
+		if (ioctl(c->conn->proc.outfd, FIONREAD, &waiting) == -1)
+			waiting = -1;
+		snprintf(path, sizeof path, "/proc/%ld/stat",
+		    (long)c->conn->proc.pid);
+		if ((fd = open(path, O_RDONLY|O_CLOEXEC)) != -1) {
+			if ((n = read(fd, stat, sizeof stat - 1)) > 0) {
+				stat[n] = '\0';
+				state = strrchr(stat, ')');
+				if (state != NULL && state[1] == ' ')
+					state += 2;
+				else
+					state = NULL;
+			}
+			close(fd);
+		}
+	}
+	log_debug("%s; ssh's output %s, %d bytes in its pipe, %zu for the "
+	    "terminal, ssh state %c", what, c->conn == NULL ?
+	    "gone" : c->master_paused ? "paused" :
+	    event_pending(c->conn->ev_out, EV_READ, NULL) ? "read" : "not read",
+	    waiting, evbuffer_get_length(c->to_tty),
+	    state != NULL && *state != '\0' ? *state : '?');
+}
+
 static void
 cb_block(evutil_socket_t fd, short events, void *arg)
 {
 	struct client	*c = arg;
 	const char	*out;
 	size_t		 len;
-	int		 waiting = -1;
 
-	/* What is stuck where, should a block stall on a live link. */
-	if (c->conn != NULL && ioctl(c->conn->proc.outfd, FIONREAD,
-	    &waiting) == -1)
-		waiting = -1;
-	log_debug("replay: block still for %d ms; reading %s, %d bytes in "
-	    "ssh's pipe, %zu for the terminal", BLOCK_STILL_MS,
-	    c->conn == NULL ? "no connection" : c->master_paused ? "paused" :
-	    event_pending(c->conn->ev_out, EV_READ, NULL) ? "on" : "off",
-	    waiting, evbuffer_get_length(c->to_tty));
+	client_log_stuck(c, "replay: the block stopped coming");
 	len = scrollback_expire(c->sb, &out);
 	client_to_tty(c, out, len);
 }
