@@ -241,7 +241,7 @@ static char	*client_ctl_dir(void);
 static void	 client_peek_start(struct client *);
 static void	 client_peek_end(struct client *, int);
 static void	 client_peek_close(struct client *, int);
-static void	 client_log_stuck(struct client *, const char *);
+static int	 client_log_stuck(struct client *, const char *);
 static void	 client_peek_deliver(struct client *, const char *, size_t);
 static void	 client_scrollback_after(struct client *);
 static void	 client_let_go(struct client *);
@@ -1877,9 +1877,10 @@ cb_flash(evutil_socket_t fd, short events, void *arg)
 /*
  * Where output is stuck, for the log: whether ssh's output is read, what
  * waits unread in its pipe and for the terminal, and ssh's state (from
- * /proc on Linux: running, sleeping, stopped).
+ * /proc on Linux: running, sleeping, stopped). Returns the bytes waiting
+ * in ssh's pipe (-1 when not known).
  */
-static void
+static int
 client_log_stuck(struct client *c, const char *what)
 {
 	char	path[64], stat[256], *state = NULL;
@@ -1909,6 +1910,7 @@ client_log_stuck(struct client *c, const char *what)
 	    event_pending(c->conn->ev_out, EV_READ, NULL) ? "read" : "not read",
 	    waiting, evbuffer_get_length(c->to_tty),
 	    state != NULL && *state != '\0' ? *state : '?');
+	return (waiting);
 }
 
 static void
@@ -1918,7 +1920,17 @@ cb_block(evutil_socket_t fd, short events, void *arg)
 	const char	*out;
 	size_t		 len;
 
-	client_log_stuck(c, "replay: the block stopped coming");
+	if (client_log_stuck(c, "replay: the block stopped coming") > 0 &&
+	    c->conn != NULL && !c->master_paused) {
+		/*
+		 * It did come and was not read: read it now (which watches
+		 * the block again) and set the reading up afresh.
+		 */
+		conn_reading(c->conn, 0);
+		conn_reading(c->conn, 1);
+		cb_master_read(c->conn->proc.outfd, EV_READ, c->conn);
+		return;
+	}
 	len = scrollback_expire(c->sb, &out);
 	client_to_tty(c, out, len);
 }
