@@ -150,7 +150,7 @@ static int	 sb_pane_su(const struct scrollback_state *, const char *,
 		     size_t);
 static int	 sb_jump(const struct scrollback_state *, const struct model *,
 		     int);
-static size_t	 sb_jump_feed(const struct scrollback_state *, struct model *,
+static void	 sb_jump_feed(const struct scrollback_state *, struct model *,
 		     const char *, size_t);
 static int	 sb_gap(struct scrollback_state *, const char *, size_t);
 static int	 sb_gap_fill(struct scrollback_state *, const char *, size_t);
@@ -257,11 +257,7 @@ scrollback_resize(struct scrollback_state *sb, int rows, int cols)
 static void
 sb_snapshot_free(struct scrollback_state *sb)
 {
-	int	i;
-
-	for (i = 0; i < sb->nsnap; i++)
-		free(sb->snap[i]);
-	free(sb->snap);
+	sb_rows_free_list(sb->snap, sb->nsnap);
 	sb->snap = NULL;
 	sb->nsnap = 0;
 	sb->snap_valid = 0;
@@ -274,14 +270,14 @@ sb_snapshot_free(struct scrollback_state *sb)
 static void
 sb_snapshot(struct scrollback_state *sb)
 {
-	int	row, col, last;
+	int	row, col;
 
 	sb_snapshot_free(sb);
 	model_cursor(sb->model, &row, &col);
 	if (row > sb->rows)
 		row = sb->rows;
 	if (row > 0)
-		sb->snap = sb_model_rows(sb->model, 0, row, &last);
+		sb->snap = sb_model_rows(sb->model, 0, row, NULL);
 	sb->nsnap = row;
 	sb->snap_valid = 1;
 }
@@ -700,14 +696,8 @@ sb_pass(struct scrollback_state *sb, const char *data, size_t len)
 static void
 sb_rows2_free(char ***rows, char ***plain, int *n)
 {
-	int	i;
-
-	for (i = 0; i < *n; i++) {
-		free((*rows)[i]);
-		free((*plain)[i]);
-	}
-	free(*rows);
-	free(*plain);
+	sb_rows_free_list(*rows, *n);
+	sb_rows_free_list(*plain, *n);
 	*rows = *plain = NULL;
 	*n = 0;
 }
@@ -741,9 +731,7 @@ sb_watch(struct scrollback_state *sb)
 		return;
 	}
 	n = sb->npane < sb->rows ? sb->npane : sb->rows;
-	rows = xreallocarray(NULL, (size_t)n + 1, sizeof *rows);
-	for (i = 0; i < n; i++)
-		rows[i] = model_row_text(sb->model, i);
+	rows = sb_model_rows(sb->model, 0, n, NULL);
 	for (d = 0; found == -1 && d + SB_WATCH_MIN <= sb->npane; d++) {
 		if (rows[0][0] == '\0' ||
 		    strcmp(rows[0], sb->pane_plain[d]) != 0)
@@ -759,9 +747,7 @@ sb_watch(struct scrollback_state *sb)
 		if ((i == n || d + i == sb->npane) && matched >= SB_WATCH_MIN)
 			found = d;
 	}
-	for (i = 0; i < n; i++)
-		free(rows[i]);
-	free(rows);
+	sb_rows_free_list(rows, n);
 	if (found == -1)
 		return;
 
@@ -902,11 +888,7 @@ sb_replay(struct scrollback_state *sb, char *block, size_t len)
 	    sb->last_replayed, capped);
 
 out:
-	if (plain != NULL) {
-		for (i = 0; i < total; i++)
-			free(plain[i]);
-		free(plain);
-	}
+	sb_rows_free_list(plain, (int)total);
 	free(lines);
 }
 
@@ -1064,8 +1046,6 @@ sb_jump(const struct scrollback_state *sb, const struct model *m, int n)
 {
 	int	top, bottom, r;
 
-	if (n <= 0)
-		return (0);
 	sb_pane(sb, &top, &bottom);
 	if (n >= bottom - top + 1)
 		return (1);
@@ -1076,11 +1056,8 @@ sb_jump(const struct scrollback_state *sb, const struct model *m, int n)
 	return (1);
 }
 
-/*
- * Feed m what data draws up to the next jump, and say where that starts
- * (len when there is none).
- */
-static size_t
+/* Feed m what data draws up to the next jump (all of it when none). */
+static void
 sb_jump_feed(const struct scrollback_state *sb, struct model *m,
     const char *data, size_t len)
 {
@@ -1093,12 +1070,11 @@ sb_jump_feed(const struct scrollback_state *sb, struct model *m,
 			model_feed(m, data + fed, i - fed);
 			fed = i;
 			if (sb_jump(sb, m, n))
-				return (i);
+				return;
 		}
 		i = j;
 	}
 	model_feed(m, data + fed, len - fed);
-	return (len);
 }
 
 /*
@@ -1157,18 +1133,22 @@ sb_pane_rows(struct scrollback_state *sb, int *h, int *n)
 	return (rows);
 }
 
-/* Rows top to top + h - 1 of a model; *last: the last one not blank. */
+/*
+ * Rows top to top + h - 1 of a model; in *last, unless NULL, the last one
+ * not blank (-1 when all are).
+ */
 static char **
 sb_model_rows(struct model *m, int top, int h, int *last)
 {
 	char	**rows;
 	int	  r;
 
-	*last = -1;
+	if (last != NULL)
+		*last = -1;
 	rows = xreallocarray(NULL, (size_t)h, sizeof *rows);
 	for (r = 0; r < h; r++) {
 		rows[r] = model_row_text(m, top + r);
-		if (rows[r][0] != '\0')
+		if (last != NULL && rows[r][0] != '\0')
 			*last = r;
 	}
 	return (rows);
@@ -1186,7 +1166,7 @@ sb_rows_free_list(char **rows, int n)
 
 /*
  * Hold output from the jump on, and ask for the rows from the anchor (see
- * sb_gap_anchor) to the end of the session's pane.
+ * sb_pane_rows) to the end of the session's pane.
  */
 static int
 sb_gap_hold(struct scrollback_state *sb, const char *data, size_t len)
@@ -1276,7 +1256,7 @@ sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 {
 	struct model	 *scratch;
 	char		**have, **drawn = NULL, buf[64];
-	int		  top, bottom, h, r, last, i, k, n, q, from, drawn_last;
+	int		  top, bottom, h, r, last, i, k, n, q, from;
 	int		  matches, first, crow, ccol, ok = 0;
 
 	sb_pane(sb, &top, &bottom);
@@ -1299,7 +1279,7 @@ sb_gap_fill(struct scrollback_state *sb, const char *after, size_t alen)
 	    bottom + 1, crow + 1, ccol + 1);
 	model_feed(scratch, buf, strlen(buf));
 	sb_jump_feed(sb, scratch, after, alen);
-	drawn = sb_model_rows(scratch, top, h, &drawn_last);
+	drawn = sb_model_rows(scratch, top, h, NULL);
 	q = sb_align(drawn, h, sb->ans_plain, sb->nans, first);
 	if (q != -1)
 		q -= (int)model_pushed(scratch);
