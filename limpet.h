@@ -212,6 +212,8 @@ struct modes {
 #define REPLAY_INFO	"limpet-replay-info"
 #define REPLAY_CUT	"limpet-replay-cut"
 #define REPLAY_END	"limpet-replay-end"
+/* The line limpet sends once it has the block: the remote waits for it. */
+#define REPLAY_ACK	"limpet-replay-ack"
 #define REPLAY_FP_ROWS	3	/* rows fingerprinted to find the anchor */
 #define REPLAY_FP_MAX	32	/* characters kept of a fingerprint */
 #define REPLAY_CAP	10000	/* rows replayed at most */
@@ -443,6 +445,8 @@ size_t	 scrollback_peek_done(struct scrollback_state *, const char *, size_t,
 	     const char **);
 int	 scrollback_gap_filled(const struct scrollback_state *);
 int	 scrollback_waiting(const struct scrollback_state *);
+int	 scrollback_in_block(const struct scrollback_state *);
+int	 scrollback_take_ack(struct scrollback_state *);
 int	 scrollback_cap_news(struct scrollback_state *);
 size_t	 scrollback_expire(struct scrollback_state *, const char **);
 void	 scrollback_fingerprint(const char *, char *, size_t);

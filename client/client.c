@@ -112,6 +112,7 @@ struct conn {
 	int		 out_eof;
 	int		 err_eof;
 	int		 established;
+	int		 prompted;	/* ssh asked on its pty (a password) */
 	int		 killing;
 	int		 speculative;	/* not shown until it brings output */
 	int		 discarded;	/* lost a race: only reap it */
@@ -225,6 +226,7 @@ static void	 client_tty_write_enable(struct client *);
 static void	 client_to_tty(struct client *, const void *, size_t);
 static void	 client_send_input(struct client *, const char *, size_t);
 static void	 client_flush_pending(struct client *);
+static void	 client_replay_ack(struct client *);
 static void	 client_resend_unanswered(struct client *);
 static struct conn *client_input_target(struct client *);
 static void	 client_flush_tty(struct client *);
@@ -439,7 +441,35 @@ client_input_target(struct client *c)
 	if (conn == NULL || conn->killing || conn->exited || c->stalled ||
 	    !conn->established || (c->spec != NULL && !c->conn_alive))
 		return (NULL);
+	/*
+	 * A replay block on its way: keys wait until the remote has been
+	 * told it arrived (see client_replay_ack), and then follow that.
+	 * What ssh asks for itself (a password, a host key) is answered.
+	 */
+	if (c->sb != NULL && (scrollback_in_block(c->sb) ||
+	    (scrollback_waiting(c->sb) && !conn->prompted)))
+		return (NULL);
 	return (conn);
+}
+
+/*
+ * After a replay block the remote waits for a line saying that it came
+ * before its multiplexer takes the terminal over: tmux throws away what
+ * sshd has not yet read from the terminal when it does, which would be
+ * the block's end if sshd were behind. The line goes before any key.
+ */
+static void
+client_replay_ack(struct client *c)
+{
+	struct conn	*conn = c->conn;
+
+	if (c->sb == NULL || !scrollback_take_ack(c->sb) || conn == NULL ||
+	    conn->killing || conn->exited)
+		return;
+	log_debug("replay: the remote is told the block came");
+	if (relay_write(conn->proc.master, conn->to_ssh, REPLAY_ACK "\r",
+	    strlen(REPLAY_ACK "\r")))
+		event_add(conn->ev_write, NULL);
 }
 
 static void
@@ -1013,6 +1043,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		conn_maybe_done(conn);
 		return;
 	}
+	if (fd == conn->proc.master)
+		conn->prompted = 1;
 	if (conn->speculative)
 		conn_promote(conn);
 	if (!conn->established) {
@@ -1048,8 +1080,6 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 			conn_discard(c->spec);
 		}
 	}
-	/* Whatever held typed keys back (no output yet, a stall) is over. */
-	client_flush_pending(c);
 	/* Scanned in place, after the bytes held from the last read. */
 	out = in - c->modes.nheld;
 	len = modes_feed(&c->modes, in, (size_t)n, out);
@@ -1059,6 +1089,12 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	client_to_tty(c, data, len);
 	if (c->sb != NULL)
 		client_scrollback_after(c);
+	/*
+	 * Whatever held typed keys back (no output yet, a stall, a replay
+	 * block) may be over, once the output went through the filter.
+	 */
+	client_replay_ack(c);
+	client_flush_pending(c);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		log_debug("terminal behind by %zu bytes: ssh not read",
 		    evbuffer_get_length(c->to_tty));
@@ -1933,6 +1969,8 @@ cb_block(evutil_socket_t fd, short events, void *arg)
 	}
 	len = scrollback_expire(c->sb, &out);
 	client_to_tty(c, out, len);
+	client_replay_ack(c);
+	client_flush_pending(c);
 }
 
 static void

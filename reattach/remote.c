@@ -37,6 +37,18 @@
 /* Exit status of a missing multiplexer, as a shell reports "not found". */
 #define REMOTE_NOT_FOUND	127
 
+/*
+ * After a replay block: wait for limpet's line saying the block came (see
+ * client_replay_ack) before the multiplexer starts, because tmux flushes
+ * its terminal's output queue when it takes it over, and whatever sshd
+ * had not yet read of the block would be lost. Echo is off; a line of
+ * keys typed ahead of it (answers to a prompt, say) is swallowed with it.
+ * The end of input ends the wait too.
+ */
+#define REMOTE_ACK_WAIT \
+	"while IFS= read -r l; do case $l in *" REPLAY_ACK ") break;; " \
+	"esac; done; "
+
 static char	*remote_tmux(const char *, const char *);
 static char	*remote_screen_find(const char *);
 static char	*remote_screen(const char *, const char *);
@@ -293,13 +305,17 @@ remote_command_replay(enum mux mux, const char *name,
     const struct replay_anchor *anchor)
 {
 	char	*tmux, *screen, *use_tmux, *use_screen, *script, *cmd;
-	char	*rtmux, *rscreen, *rnone;
+	char	*rtmux, *rscreen, *rnone, *block;
 
 	if (anchor != NULL) {
-		rtmux = remote_replay_tmux(name, anchor);
-		rscreen = remote_replay_screen(anchor);
-		xasprintf(&rnone, "echo %s; echo %s; ", REPLAY_BEGIN,
-		    REPLAY_END);
+		block = remote_replay_tmux(name, anchor);
+		xasprintf(&rtmux, "%s%s", block, REMOTE_ACK_WAIT);
+		free(block);
+		block = remote_replay_screen(anchor);
+		xasprintf(&rscreen, "%s%s", block, REMOTE_ACK_WAIT);
+		free(block);
+		xasprintf(&rnone, "echo %s; echo %s; %s", REPLAY_BEGIN,
+		    REPLAY_END, REMOTE_ACK_WAIT);
 	} else {
 		rtmux = xstrdup("");
 		rscreen = xstrdup("");

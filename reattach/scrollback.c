@@ -88,6 +88,7 @@ struct scrollback_state {
 
 	int		 expect;	/* the next connection sends a block */
 	enum sb_state	 st;
+	int		 ack_due;	/* the block is over: tell the remote */
 	struct sb_buf	 in;		/* the block, or what precedes it */
 	struct sb_buf	 out;		/* for the terminal */
 	int		 may_direct;	/* the caller's input may go out */
@@ -405,6 +406,7 @@ scrollback_begin(struct scrollback_state *sb)
 	sb->synced = 0;
 	sb->st = sb->expect ? SB_EXPECT : SB_PASS;
 	sb->expect = 0;
+	sb->ack_due = 0;
 	sb->in.len = 0;
 	/* What a peek on the old link was for, the replay covers. */
 	free(sb->peek_cmd);
@@ -510,6 +512,7 @@ sb_block(struct scrollback_state *sb)
 			log_debug("replay: block too large, dropped");
 			sb->in.len = 0;
 			sb->st = SB_PASS;
+			sb->ack_due = 1;
 		}
 		return;
 	}
@@ -517,6 +520,7 @@ sb_block(struct scrollback_state *sb)
 	skip = (size_t)(nl + 1 - sb->in.data);
 	sb_replay(sb, sb->in.data, blen);
 	sb->st = SB_PASS;
+	sb->ack_due = 1;
 	sb->snap_valid = 0;
 	sb_pass(sb, sb->in.data + skip, sb->in.len - skip);
 	sb->in.len = 0;
@@ -1431,6 +1435,27 @@ scrollback_waiting(const struct scrollback_state *sb)
 	return (sb->st == SB_EXPECT || sb->st == SB_BLOCK);
 }
 
+/* Whether the block has begun and not yet ended. */
+int
+scrollback_in_block(const struct scrollback_state *sb)
+{
+	return (sb->st == SB_BLOCK);
+}
+
+/*
+ * Whether a block has just ended (or been given up on), so the remote,
+ * which waits for the word before it lets its multiplexer take the
+ * terminal over, must now be told. Says so once.
+ */
+int
+scrollback_take_ack(struct scrollback_state *sb)
+{
+	int	due = sb->ack_due;
+
+	sb->ack_due = 0;
+	return (due);
+}
+
 /*
  * Nothing more of the block came for a while: what is held of it is
  * dropped (rows half sent are no use), a line that may have been the
@@ -1449,6 +1474,7 @@ scrollback_expire(struct scrollback_state *sb, const char **out)
 	case SB_BLOCK:
 		log_debug("replay: the block did not end, %zu bytes dropped",
 		    sb->in.len);
+		sb->ack_due = 1;
 		break;
 	default:
 		*out = sb->out.data;

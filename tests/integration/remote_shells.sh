@@ -91,6 +91,10 @@ IN=$TMP/in
 # What the login shell reads when one is started: a marker, then exit.
 echo 'echo LOGIN_SHELL_RAN' >"$IN"
 echo 'exit 0' >>"$IN"
+# What limpet sends once a replay block came, after which the keys go:
+# anything typed ahead on that line goes with it.
+IN_ACK=$TMP/in-ack
+{ echo 'typed ahead limpet-replay-ack'; cat "$IN"; } >"$IN_ACK"
 
 TIMEOUT=
 if command -v timeout >/dev/null 2>&1; then
@@ -103,8 +107,10 @@ fi
 # MODE "list" runs --list's command, "kill-MUX" --kill's.
 run() {
 	r_sh=$1 r_dir=$2 r_mode=$3 r_name=$4 r_create=${5:-yes}
+	r_in=${R_IN:-$IN}
 	shift 4
 	[ $# -gt 0 ] && shift
+	[ $# -gt 0 ] && r_in=${R_IN:-$IN_ACK}
 	case $r_mode in
 	list) cmd=$("$REMOTECMD" list) || { rc=99; return; } ;;
 	kill-*) cmd=$("$REMOTECMD" kill "${r_mode#kill-}" "$r_name") ||
@@ -115,7 +121,7 @@ run() {
 	: >"$LOG"
 	$TIMEOUT env -i HOME="$TMP/home" PATH="$TMP/$r_dir" SHELL="$r_sh" \
 	    TERM=dumb FAKE_LOG="$LOG" FAKE_LS="$LS" FAKE_CREATE="$r_create" \
-	    "$r_sh" -c "$cmd" <"$IN" >"$OUT" 2>"$ERR"
+	    "$r_sh" -c "$cmd" <"$r_in" >"$OUT" 2>"$ERR"
 	rc=$?
 }
 
@@ -216,6 +222,9 @@ for name in bash dash zsh fish tcsh; do
 	    "limpet-replay-begin|limpet-replay-end|"
 	check "$name auto neither replay: then the login shell" \
 	    "$(grep LOGIN_SHELL_RAN "$OUT")" LOGIN_SHELL_RAN
+	R_IN=$IN run "$sh" neither auto name_1 yes 30 HB1
+	check "$name auto neither replay: nothing reaches the shell before the line that the block came" \
+	    "$(grep LOGIN_SHELL_RAN "$OUT")" ""
 
 	# none: a login shell, no warning, no multiplexer.
 	run "$sh" both none name_1

@@ -254,7 +254,7 @@ t_sshd_write_config()
 	PrintMotd no
 	PrintLastLog no
 	LogLevel VERBOSE
-	SetEnv TMUX_TMPDIR=$T/rtmux SCREENDIR=$T/rscreen
+	SetEnv TMUX_TMPDIR=$T/rtmux SCREENDIR=$T/rscreen ${T_SSHD_SETENV:-}
 	EOF
 }
 

@@ -208,9 +208,19 @@ check_replay(void)
 	    NULL);
 	CHECK(cmd != NULL && strstr(cmd, "L2") == NULL);
 	CHECK(cmd != NULL && strstr(cmd, "-v b=5 ") != NULL);
+	/* The remote waits for word that the block came before it attaches. */
+	CHECK(cmd != NULL && strstr(cmd, REPLAY_END "; while IFS= read -r l; "
+	    "do case $l in *" REPLAY_ACK ") break;; esac; done; exec tmux ") !=
+	    NULL);
 	free(cmd);
 
-	relay(sb, &t, block(0, 12, 13, "13 0 0 1"));
+	CHECK(!scrollback_in_block(sb) && !scrollback_take_ack(sb));
+	relay(sb, &t, REPLAY_BEGIN "\r\n");
+	CHECK(scrollback_in_block(sb) && !scrollback_take_ack(sb));
+	relay(sb, &t, block(0, 12, 13, "13 0 0 1") + strlen(REPLAY_BEGIN "\r\n"));
+	CHECK(!scrollback_in_block(sb));
+	CHECK(scrollback_take_ack(sb));
+	CHECK(!scrollback_take_ack(sb));	/* said once */
 	relay(sb, &t, "REDRAW");
 	CHECK_STR(history_joined(&t), all12);
 	term_row(&t, 0, buf);
@@ -523,12 +533,14 @@ check_expire(void)
 
 	sb = reconnected(&t, MUX_TMUX, NULL);
 	relay(sb, &t, "motd\r\nlimpet-rep");
-	CHECK(scrollback_waiting(sb));
+	CHECK(scrollback_waiting(sb) && !scrollback_in_block(sb));
 	term_row(&t, 0, buf);
 	CHECK_STR(buf, "L1");	/* the screen is not touched before it */
 	n = scrollback_expire(sb, &out);
 	CHECK(n == strlen("limpet-rep") && memcmp(out, "limpet-rep", n) == 0);
 	CHECK(!scrollback_waiting(sb));
+	/* No block began, so nothing on the remote waits for word of it. */
+	CHECK(!scrollback_take_ack(sb));
 	finish(sb, &t);
 
 	sb = reconnected(&t, MUX_TMUX, NULL);
@@ -537,6 +549,8 @@ check_expire(void)
 	n = scrollback_expire(sb, &out);
 	CHECK(n == 0);
 	CHECK(!scrollback_waiting(sb));
+	/* Given up on, the remote still waits for the word. */
+	CHECK(scrollback_take_ack(sb));
 	relay(sb, &t, "\033[H\033[2Jafter");
 	term_row(&t, 0, buf);
 	CHECK_STR(buf, "after");
