@@ -715,6 +715,29 @@ t_hb_complete()
 	return 1
 }
 
+# t_seq_outage NAME PREFIX COUNT [CMD...]: limpet through the relay in the
+# tmux session NAME (made beforehand), logging to $T/limpet.log; seq prints
+# PREFIX1 to PREFIX<COUNT> while the link is blackholed; once the remote
+# has them all, CMD runs, a new connection lets limpet back in, and the
+# terminal shows the last line.
+t_seq_outage()
+{
+	local name=$1 pre=$2 n=$3
+	shift 3
+	t_limpet_start --log "$T/limpet.log" --debug --mux tmux \
+	    --session "$name" relayhost
+	t_remote_shell_pid before >/dev/null || t_die "no shell in the session"
+	t_term_type "sleep 3; seq -f '$pre%g' 1 $n"
+	t_term_keys Enter
+	t_relay hold >/dev/null || t_die "relay hold"
+	t_wait_notice 8
+	t_poll 30 eval "t_remote_tmux capture-pane -p -t =$name: | grep -qx $pre$n" ||
+	    t_die "the remote did not print the lines"
+	[ $# -gt 0 ] && "$@"
+	t_relay orphan >/dev/null || t_die "relay orphan"
+	t_term_wait "^$pre$n\$" 30
+}
+
 # t_hb_outage MUX NAME UNSEEN [CMD...]: limpet through the relay in a new
 # session NAME of MUX with a heartbeat; the link blackholed until the
 # session printed UNSEEN more lines (CMD runs meanwhile), then a new
