@@ -467,9 +467,15 @@ client_replay_ack(struct client *c)
 	    conn->killing || conn->exited)
 		return;
 	log_debug("replay: the remote is told the block came");
-	if (relay_write(conn->proc.master, conn->to_ssh, REPLAY_ACK "\r",
-	    strlen(REPLAY_ACK "\r")))
-		event_add(conn->ev_write, NULL);
+	/*
+	 * Queued, not written: the keys held meanwhile are queued right
+	 * after it (client_flush_pending), and both go out in one write, so
+	 * the keys wait in the remote's terminal when the multiplexer
+	 * starts, as they would have without the wait, rather than coming
+	 * in after its first draw.
+	 */
+	evbuffer_add(conn->to_ssh, REPLAY_ACK "\r", strlen(REPLAY_ACK "\r"));
+	event_add(conn->ev_write, NULL);
 }
 
 static void

@@ -41,13 +41,17 @@
  * After a replay block: wait for limpet's line saying the block came (see
  * client_replay_ack) before the multiplexer starts, because tmux flushes
  * its terminal's output queue when it takes it over, and whatever sshd
- * had not yet read of the block would be lost. Echo is off; a line of
- * keys typed ahead of it (answers to a prompt, say) is swallowed with it.
- * The end of input ends the wait too.
+ * had not yet read of the block would be lost. Echo is off. Lines are
+ * read a byte at a time, so nothing typed after the line is taken; keys
+ * typed ahead of it on the same line (answers to a prompt, say) go with
+ * it. The terminal is left non-canonical meanwhile with a read timeout
+ * of 25 s (the longest one can ask for), so a line that never comes
+ * costs that long, not the session; the end of input ends the wait too.
  */
 #define REMOTE_ACK_WAIT \
+	"t=$(stty -g 2>/dev/null); stty -icanon min 0 time 250 2>/dev/null; " \
 	"while IFS= read -r l; do case $l in *" REPLAY_ACK ") break;; " \
-	"esac; done; "
+	"esac; done; [ -n \"$t\" ] && stty \"$t\" 2>/dev/null; "
 
 static char	*remote_tmux(const char *, const char *);
 static char	*remote_screen_find(const char *);
