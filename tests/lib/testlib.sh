@@ -722,13 +722,19 @@ t_hb_complete()
 # terminal shows the last line.
 t_seq_outage()
 {
-	local name=$1 pre=$2 n=$3
+	local name=$1 pre=$2 n=$3 cursor
 	shift 3
 	t_limpet_start --log "$T/limpet.log" --debug --mux tmux \
 	    --session "$name" relayhost
 	t_remote_shell_pid before >/dev/null || t_die "no shell in the session"
 	t_term_type "sleep 3; seq -f '$pre%g' 1 $n"
+	# The Enter comes back before the link goes (the cursor moves): were
+	# it resent, the pane would scroll just as tmux draws it again, which
+	# is another matter.
+	cursor=$(t_outer display-message -p -t term: '#{cursor_y} #{history_size}')
 	t_term_keys Enter
+	t_poll 5 eval '[ "$(t_outer display-message -p -t term: "#{cursor_y} #{history_size}")" != "$cursor" ]' ||
+	    t_die "the command line did not come back"
 	t_relay hold >/dev/null || t_die "relay hold"
 	t_wait_notice 8
 	t_poll 30 eval "t_remote_tmux capture-pane -p -t =$name: | grep -qx $pre$n" ||
