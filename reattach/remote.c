@@ -41,17 +41,21 @@
  * After a replay block: wait for limpet's line saying the block came (see
  * client_replay_ack) before the multiplexer starts, because tmux flushes
  * its terminal's output queue when it takes it over, and whatever sshd
- * had not yet read of the block would be lost. Echo is off. Lines are
- * read a byte at a time, so nothing typed after the line is taken; keys
- * typed ahead of it on the same line (answers to a prompt, say) go with
- * it. The terminal is left non-canonical meanwhile with a read timeout
- * of 25 s (the longest one can ask for), so a line that never comes
- * costs that long, not the session; the end of input ends the wait too.
+ * had not yet read of the block would be lost. Lines are read a byte at
+ * a time, so nothing typed after the line is taken; keys typed ahead of
+ * it on the same line (answers to a prompt, say) go with it. The block
+ * begins with REMOTE_BLOCK_TTY, which turns echo off and makes reads
+ * non-canonical with a timeout of 25 s (the longest one can ask for), so
+ * a line that never comes costs that long, not the session; the end of
+ * input ends the wait too. The terminal modes are set before the block,
+ * not after it, so nothing but the round trip stands between the
+ * capture and the attach. The multiplexer sets its own modes.
  */
+#define REMOTE_BLOCK_TTY \
+	"stty -echo -icanon min 0 time 250 2>/dev/null; "
 #define REMOTE_ACK_WAIT \
-	"t=$(stty -g 2>/dev/null); stty -icanon min 0 time 250 2>/dev/null; " \
 	"while IFS= read -r l; do case $l in *" REPLAY_ACK ") break;; " \
-	"esac; done; [ -n \"$t\" ] && stty \"$t\" 2>/dev/null; "
+	"esac; done; "
 
 static char	*remote_tmux(const char *, const char *);
 static char	*remote_screen_find(const char *);
@@ -233,7 +237,7 @@ remote_replay_tmux(const char *name, const struct replay_anchor *a)
 	char	*awk, *s;
 
 	awk = remote_replay_awk(a, 0);
-	xasprintf(&s, "stty -echo 2>/dev/null; echo %s; "
+	xasprintf(&s, REMOTE_BLOCK_TTY "echo %s; "
 	    "if tmux has-session -t =%s 2>/dev/null; then "
 	    "tmux display-message -p -t =%s: "
 	    "\"#{history_size} #{alternate_on} #{pane_in_mode}\" \";\" "
@@ -254,7 +258,7 @@ remote_replay_screen(const struct replay_anchor *a)
 	char	*awk, *s;
 
 	awk = remote_replay_awk(a, 1);
-	xasprintf(&s, "stty -echo 2>/dev/null; echo %s; "
+	xasprintf(&s, REMOTE_BLOCK_TTY "echo %s; "
 	    "if [ -n \"$s\" ] && f=$(mktemp 2>/dev/null); then "
 	    "{ echo \"$(screen -S \"$s\" -Q info 2>/dev/null)\"; "
 	    "screen -S \"$s\" -X hardcopy -h \"$f\" 2>/dev/null; "
@@ -318,8 +322,11 @@ remote_command_replay(enum mux mux, const char *name,
 		block = remote_replay_screen(anchor);
 		xasprintf(&rscreen, "%s%s", block, REMOTE_ACK_WAIT);
 		free(block);
-		xasprintf(&rnone, "echo %s; echo %s; %s", REPLAY_BEGIN,
-		    REPLAY_END, REMOTE_ACK_WAIT);
+		/* A login shell follows: the modes go back as they were. */
+		xasprintf(&rnone, "t=$(stty -g 2>/dev/null); %secho %s; "
+		    "echo %s; %s[ -n \"$t\" ] && stty \"$t\" 2>/dev/null; ",
+		    REMOTE_BLOCK_TTY, REPLAY_BEGIN, REPLAY_END,
+		    REMOTE_ACK_WAIT);
 	} else {
 		rtmux = xstrdup("");
 		rscreen = xstrdup("");

@@ -712,6 +712,7 @@ t_hb_complete()
 	dups=$(t_hb_numbers | sort -n | uniq -d | tr '\n' ' ')
 	[ "$got" = "$(seq 1 "$last")" ] && return 0
 	t_log "heartbeats 1..$last: duplicated: $dups; in order without those shown when the link was lost: no"
+	t_same_numbers "$got" "$(seq 1 "$last")"
 	return 1
 }
 
@@ -754,7 +755,8 @@ t_hb_outage()
 {
 	local mux=$1 name=$2 unseen=$3
 	shift 3
-	t_limpet_start --mux "$mux" --session "$name" relayhost
+	t_limpet_start --log "$T/limpet-$name.log" --debug --mux "$mux" \
+	    --session "$name" relayhost
 	t_remote_shell_pid "start_$name" >/dev/null ||
 	    t_die "$mux: no shell in the session"
 	t_hb_start
