@@ -243,7 +243,7 @@ static char	*client_ctl_dir(void);
 static void	 client_peek_start(struct client *);
 static void	 client_peek_end(struct client *, int);
 static void	 client_peek_close(struct client *, int);
-static int	 client_log_stuck(struct client *, const char *);
+static void	 client_log_stuck(struct client *, const char *);
 static void	 client_peek_deliver(struct client *, const char *, size_t);
 static void	 client_scrollback_after(struct client *);
 static void	 client_let_go(struct client *);
@@ -456,7 +456,8 @@ client_input_target(struct client *c)
  * After a replay block the remote waits for a line saying that it came
  * before its multiplexer takes the terminal over: tmux throws away what
  * sshd has not yet read from the terminal when it does, which would be
- * the block's end if sshd were behind. The line goes before any key.
+ * the block's end if sshd were behind. Sent by client_flush_pending,
+ * before any key.
  */
 static void
 client_replay_ack(struct client *c)
@@ -530,9 +531,11 @@ client_resend_unanswered(struct client *c)
 static void
 client_flush_pending(struct client *c)
 {
-	struct conn	*conn = client_input_target(c);
+	struct conn	*conn;
 
-	if (conn == NULL || evbuffer_get_length(c->pending_input) == 0)
+	/* A replay block's word goes first, keys after it. */
+	client_replay_ack(c);
+	if ((conn = client_input_target(c)) == NULL || evbuffer_get_length(c->pending_input) == 0)
 		return;
 	if (evbuffer_get_length(c->unanswered) +
 	    evbuffer_get_length(c->pending_input) <= UNANSWERED_MAX)
@@ -1099,7 +1102,6 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	 * Whatever held typed keys back (no output yet, a stall, a replay
 	 * block) may be over, once the output went through the filter.
 	 */
-	client_replay_ack(c);
 	client_flush_pending(c);
 	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		log_debug("terminal behind by %zu bytes: ssh not read",
@@ -1919,10 +1921,9 @@ cb_flash(evutil_socket_t fd, short events, void *arg)
 /*
  * Where output is stuck, for the log: whether ssh's output is read, what
  * waits unread in its pipe and for the terminal, and ssh's state (from
- * /proc on Linux: running, sleeping, stopped). Returns the bytes waiting
- * in ssh's pipe (-1 when not known).
+ * /proc on Linux: running, sleeping, stopped).
  */
-static int
+static void
 client_log_stuck(struct client *c, const char *what)
 {
 	char	path[64], stat[256], *state = NULL;
@@ -1952,7 +1953,6 @@ client_log_stuck(struct client *c, const char *what)
 	    event_pending(c->conn->ev_out, EV_READ, NULL) ? "read" : "not read",
 	    waiting, evbuffer_get_length(c->to_tty),
 	    state != NULL && *state != '\0' ? *state : '?');
-	return (waiting);
 }
 
 static void
@@ -1962,20 +1962,9 @@ cb_block(evutil_socket_t fd, short events, void *arg)
 	const char	*out;
 	size_t		 len;
 
-	if (client_log_stuck(c, "replay: the block stopped coming") > 0 &&
-	    c->conn != NULL && !c->master_paused) {
-		/*
-		 * It did come and was not read: read it now (which watches
-		 * the block again) and set the reading up afresh.
-		 */
-		conn_reading(c->conn, 0);
-		conn_reading(c->conn, 1);
-		cb_master_read(c->conn->proc.outfd, EV_READ, c->conn);
-		return;
-	}
+	client_log_stuck(c, "replay: the block stopped coming");
 	len = scrollback_expire(c->sb, &out);
 	client_to_tty(c, out, len);
-	client_replay_ack(c);
 	client_flush_pending(c);
 }
 

@@ -88,7 +88,7 @@ struct scrollback_state {
 
 	int		 expect;	/* the next connection sends a block */
 	enum sb_state	 st;
-	int		 ack_due;	/* the block is over: tell the remote */
+	int		 ack_due;	/* a block began: word once it is over */
 	struct sb_buf	 in;		/* the block, or what precedes it */
 	struct sb_buf	 out;		/* for the terminal */
 	int		 may_direct;	/* the caller's input may go out */
@@ -465,6 +465,7 @@ sb_expect(struct scrollback_state *sb)
 		memmove(sb->in.data, nl + 1, sb->in.len - skip);
 		sb->in.len -= skip;
 		sb->st = SB_BLOCK;
+		sb->ack_due = 1;
 		sb->block_seen = 0;
 		sb_block(sb);
 		return;
@@ -512,7 +513,6 @@ sb_block(struct scrollback_state *sb)
 			log_debug("replay: block too large, dropped");
 			sb->in.len = 0;
 			sb->st = SB_PASS;
-			sb->ack_due = 1;
 		}
 		return;
 	}
@@ -520,7 +520,6 @@ sb_block(struct scrollback_state *sb)
 	skip = (size_t)(nl + 1 - sb->in.data);
 	sb_replay(sb, sb->in.data, blen);
 	sb->st = SB_PASS;
-	sb->ack_due = 1;
 	sb->snap_valid = 0;
 	sb_pass(sb, sb->in.data + skip, sb->in.len - skip);
 	sb->in.len = 0;
@@ -1450,10 +1449,10 @@ scrollback_in_block(const struct scrollback_state *sb)
 int
 scrollback_take_ack(struct scrollback_state *sb)
 {
-	int	due = sb->ack_due;
-
+	if (!sb->ack_due || sb->st == SB_BLOCK)
+		return (0);
 	sb->ack_due = 0;
-	return (due);
+	return (1);
 }
 
 /*
@@ -1474,7 +1473,6 @@ scrollback_expire(struct scrollback_state *sb, const char **out)
 	case SB_BLOCK:
 		log_debug("replay: the block did not end, %zu bytes dropped",
 		    sb->in.len);
-		sb->ack_due = 1;
 		break;
 	default:
 		*out = sb->out.data;
