@@ -89,7 +89,8 @@ t_poll 5 eval '! kill -0 $rs_pid 2>/dev/null' || t_die "ssh session survived the
 wait "$rs_pid"; status=$?
 t_check "an sshd restart ends the session with 255 (got $status)" [ "$status" = 255 ]
 out=$(timeout 15 ssh -F "$T/ssh_config" -o BatchMode=yes testhost 'echo again-ok')
-t_check "sshd is back on port $port" [ "$out" = again-ok ] && [ "$T_SSHD_PORT" = "$port" ]
+t_check "sshd is back on port $port" \
+    eval '[ "$out" = again-ok ] && [ "$T_SSHD_PORT" = "$port" ]'
 
 # --- a resize of the outer terminal reaches the remote side -------------------
 t_term_start ssh -t -F "$T/ssh_config" testhost

@@ -36,7 +36,7 @@ t_skip() { printf '%s\n' "SKIP - $*" >&2; exit 77; }
 t_check()
 {
 	local desc=$1; shift
-	if "$@"; then t_pass "$desc"; else t_fail "$desc"; fi
+	if "$@"; then t_pass "$desc"; else t_fail "$desc"; return 1; fi
 }
 
 # t_same_numbers GOT WANT: true when the two newline-separated lists of
