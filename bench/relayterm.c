@@ -21,7 +21,10 @@
  *
  *	-e MARK		throughput: after "go", read until MARK appears
  *	-k N		keystroke round trips: N bytes, each written and
- *			waited for until it comes back
+ *			waited for until it comes back. Given several
+ *			commands (separated by a ::: argument), all run at
+ *			once and take turns keystroke by keystroke, so that
+ *			the machine's ups and downs fall on each alike
  *	-i SECS		idle: wake-ups of the command over SECS seconds,
  *			counted from a few seconds after READY
  *	-s SECS		backpressure: stop reading for SECS seconds while
@@ -67,6 +70,7 @@
 #define STALL_SAMPLE_MS	200
 #define STALL_FIRST	(1024 * 1024)	/* read this much before stalling */
 #define IDLE_SETTLE_S	3	/* after ready, before idle counts */
+#define CMDS_MAX	4	/* commands taking turns (-k) */
 
 struct proc_stat {
 	int		 ok;
@@ -88,6 +92,9 @@ struct matcher {
 
 static int	 master = -1;
 static pid_t	 child = -1;
+static int	 masters[CMDS_MAX];
+static pid_t	 children[CMDS_MAX];
+static int	 ncmds;
 static char	 buf[READ_SIZE];
 static unsigned long long total_read;
 
@@ -103,6 +110,10 @@ die(const char *fmt, ...)
 	fputc('\n', stderr);
 	if (child > 0)
 		kill(child, SIGKILL);
+	while (ncmds > 0) {
+		if (children[--ncmds] > 0)
+			kill(children[ncmds], SIGKILL);
+	}
 	exit(1);
 }
 
@@ -311,39 +322,88 @@ cmp_double(const void *a, const void *b)
 	return ((x > y) - (x < y));
 }
 
+/* One keystroke's round trip through the terminal on master, in us. */
+static double
+round_trip(char c, int i)
+{
+	double	t0 = now();
+	ssize_t	n;
+	int	seen;
+
+	if (write(master, &c, 1) != 1)
+		die("write: %s", strerror(errno));
+	for (seen = 0; !seen;) {
+		n = read_some(5000);
+		if (n == 0)
+			die("EOF during keystrokes");
+		if (n < 0)
+			die("keystroke %d did not come back", i);
+		seen = (memchr(buf, c, (size_t)n) != NULL);
+	}
+	return ((now() - t0) * 1e6);
+}
+
+static void
+print_latencies(const char *prefix, const double *lat, int count)
+{
+	double	*v, sum = 0;
+	int	 i;
+
+	if ((v = malloc((size_t)count * sizeof *v)) == NULL)
+		die("out of memory");
+	memcpy(v, lat, (size_t)count * sizeof *v);
+	qsort(v, (size_t)count, sizeof *v, cmp_double);
+	for (i = 0; i < count; i++)
+		sum += v[i];
+	printf(" %sp50_us=%.1f %sp99_us=%.1f %smean_us=%.1f %smax_us=%.1f",
+	    prefix, v[count / 2], prefix, v[(count * 99) / 100], prefix,
+	    sum / count, prefix, v[count - 1]);
+	free(v);
+}
+
+/*
+ * Keystrokes through each command in turn (the order turning round each
+ * time), so that all see the same moments of the machine. Besides each
+ * one's percentiles, the median of its per-keystroke differences from
+ * the first command's.
+ */
 static void
 keystrokes(int count)
 {
-	double	*lat, t0, sum = 0;
-	char	 c;
-	int	 i, warm = 50, seen;
-	ssize_t	 n;
+	double	*lat[CMDS_MAX], *d;
+	char	 c, prefix[16];
+	int	 i, k, j, warm = 50;
 
-	if ((lat = calloc((size_t)count, sizeof *lat)) == NULL)
-		die("out of memory");
+	for (j = 0; j < ncmds; j++) {
+		if ((lat[j] = calloc((size_t)count, sizeof *lat[j])) == NULL)
+			die("out of memory");
+	}
 	for (i = -warm; i < count; i++) {
 		c = (char)('a' + (i + warm) % 26);
-		t0 = now();
-		if (write(master, &c, 1) != 1)
-			die("write: %s", strerror(errno));
-		for (seen = 0; !seen;) {
-			n = read_some(5000);
-			if (n == 0)
-				die("EOF during keystrokes");
-			if (n < 0)
-				die("keystroke %d did not come back", i);
-			seen = (memchr(buf, c, (size_t)n) != NULL);
+		for (k = 0; k < ncmds; k++) {
+			j = (k + i + warm) % ncmds;
+			master = masters[j];
+			if (i >= 0)
+				lat[j][i] = round_trip(c, i);
+			else
+				(void)round_trip(c, i);
 		}
-		if (i >= 0)
-			lat[i] = (now() - t0) * 1e6;
 	}
-	qsort(lat, (size_t)count, sizeof *lat, cmp_double);
-	for (i = 0; i < count; i++)
-		sum += lat[i];
-	printf(" keys=%d p50_us=%.1f p99_us=%.1f mean_us=%.1f max_us=%.1f",
-	    count, lat[count / 2], lat[(count * 99) / 100], sum / count,
-	    lat[count - 1]);
-	free(lat);
+	printf(" keys=%d cmds=%d", count, ncmds);
+	print_latencies("", lat[0], count);
+	if ((d = calloc((size_t)count, sizeof *d)) == NULL)
+		die("out of memory");
+	for (j = 1; j < ncmds; j++) {
+		snprintf(prefix, sizeof prefix, "c%d_", j);
+		print_latencies(prefix, lat[j], count);
+		for (i = 0; i < count; i++)
+			d[i] = lat[j][i] - lat[0][i];
+		qsort(d, (size_t)count, sizeof *d, cmp_double);
+		printf(" c%d_dmed_us=%.1f", j, d[count / 2]);
+	}
+	free(d);
+	for (j = 0; j < ncmds; j++)
+		free(lat[j]);
 }
 
 static void
@@ -389,7 +449,7 @@ idle(int secs)
 }
 
 static void
-finish(void)
+finish_one(void)
 {
 	double	deadline;
 	int	status;
@@ -410,10 +470,42 @@ finish(void)
 }
 
 static void
+finish(void)
+{
+	int	j;
+
+	for (j = 0; j < ncmds; j++) {
+		master = masters[j];
+		child = children[j];
+		finish_one();
+	}
+}
+
+static void
+spawn(char **argv, struct winsize *ws)
+{
+	if (ncmds == CMDS_MAX)
+		die("at most %d commands", CMDS_MAX);
+	child = forkpty(&master, NULL, NULL, ws);
+	if (child == -1)
+		die("forkpty: %s", strerror(errno));
+	if (child == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "relayterm: %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	masters[ncmds] = master;
+	children[ncmds++] = child;
+}
+
+static void
 usage(void)
 {
 	fprintf(stderr, "usage: relayterm -r READY [-g FIFO] "
-	    "[-e MARK | -k N | -i SECS | -s SECS] -- command ...\n");
+	    "[-e MARK | -k N | -i SECS | -s SECS] -- command ...\n"
+	    "       relayterm -r READY -k N -- command ... [::: command ...]"
+	    "...\n");
 	exit(1);
 }
 
@@ -429,6 +521,7 @@ main(int argc, char **argv)
 	unsigned long long	 bytes0;
 	pid_t			 ssh;
 	ssize_t			 n;
+	int			 i, from, j;
 
 	while ((opt = getopt(argc, argv, "r:g:e:k:i:s:")) != -1) {
 		switch (opt) {
@@ -449,17 +542,22 @@ main(int argc, char **argv)
 		usage();
 
 	signal(SIGPIPE, SIG_IGN);
-	child = forkpty(&master, NULL, NULL, &ws);
-	if (child == -1)
-		die("forkpty: %s", strerror(errno));
-	if (child == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "relayterm: %s: %s\n", argv[0],
-		    strerror(errno));
-		_exit(127);
+	for (from = i = 0; i <= argc; i++) {
+		if (i < argc && strcmp(argv[i], ":::") != 0)
+			continue;
+		if (i == from)
+			usage();
+		argv[i] = NULL;
+		spawn(argv + from, &ws);
+		from = i + 1;
 	}
-
-	wait_for(ready, READY_TIMEOUT_S, "ready marker");
+	if (ncmds > 1 && keys == 0)
+		usage();
+	for (j = ncmds - 1; j >= 0; j--) {
+		master = masters[j];
+		child = children[j];
+		wait_for(ready, READY_TIMEOUT_S, "ready marker");
+	}
 	/* What a fresh connection does once (a redraw, a lookup) is not idling. */
 	if (idle_s > 0)
 		idle(IDLE_SETTLE_S);
