@@ -346,19 +346,6 @@ int	 tty_raw(struct tty *);
 void	 tty_restore(struct tty *);
 int	 tty_get_size(struct tty *, struct winsize *);
 
-/* client/ttyout.c */
-struct evbuffer;
-struct ttyout;
-struct ttyout	*ttyout_open(int);
-int		 ttyout_wake_fd(struct ttyout *);
-int		 ttyout_woken(struct ttyout *);
-size_t		 ttyout_backlog(struct ttyout *);
-void		 ttyout_add(struct ttyout *, const void *, size_t);
-void		 ttyout_add_buffer(struct ttyout *, struct evbuffer *);
-void		 ttyout_want_below(struct ttyout *, size_t);
-int		 ttyout_drain(struct ttyout *);
-void		 ttyout_close(struct ttyout *);
-
 /* client/notice.c */
 void	 notice_init(int);
 size_t	 notice_draw(char *, size_t, int, int, const char *);

@@ -152,8 +152,6 @@ struct client {
 	char			 flash_text[160];
 	char			 session[SESSION_NAME_MAX + 1];
 	struct evbuffer		*to_tty;
-	struct ttyout		*tout;		/* its writer, or NULL */
-	struct event		*ev_tout;	/* the writer says something */
 	struct evbuffer		*pending_input;
 	struct evbuffer		*unanswered;	/* sent, nothing came back */
 	int			 unanswered_lost; /* too much to resend */
@@ -339,61 +337,20 @@ relay_write(int fd, struct evbuffer *queue, const void *data, size_t len)
 	return (1);
 }
 
-/* What the terminal has yet to take: queued, and in the writer's hands. */
-static size_t
-client_tty_backlog(struct client *c)
-{
-	return (evbuffer_get_length(c->to_tty) +
-	    (c->tout != NULL ? ttyout_backlog(c->tout) : 0));
-}
-
 static void
 client_to_tty(struct client *c, const void *data, size_t len)
 {
 	if (c->tty_gone || len == 0)
 		return;
-	/* Behind what the writer has yet to write: in order, after it. */
-	if (c->tout != NULL && ttyout_backlog(c->tout) > 0) {
-		ttyout_add(c->tout, data, len);
-		return;
-	}
 	if (relay_write(c->tty.out, c->to_tty, data, len))
 		client_tty_write_enable(c);
 }
 
-/*
- * Output is queued for the terminal: the writer thread takes it, or
- * without one, the loop writes it when the terminal is writable.
- */
 static void
 client_tty_write_enable(struct client *c)
 {
-	if (c->tty_gone || evbuffer_get_length(c->to_tty) == 0)
-		return;
-	if (c->tout != NULL)
-		ttyout_add_buffer(c->tout, c->to_tty);
-	else
+	if (!c->tty_gone && evbuffer_get_length(c->to_tty) > 0)
 		event_add(c->ev_tty_write, NULL);
-}
-
-/* After a write to the terminal: err is 0, or why it failed. */
-static void
-client_tty_wrote(struct client *c, int err)
-{
-	if (err != 0) {
-		/* The terminal is gone: nobody is left to show anything. */
-		log_debug("terminal write failed: %s", strerror(err));
-		c->tty_gone = 1;
-		evbuffer_drain(c->to_tty, evbuffer_get_length(c->to_tty));
-		event_del(c->ev_tty_write);
-		client_quit(c);
-		return;
-	}
-	if (c->master_paused && client_tty_backlog(c) < TTY_LOW_WATER) {
-		c->master_paused = 0;
-		if (c->conn != NULL)
-			conn_reading(c->conn, 1);
-	}
 }
 
 static void
@@ -404,24 +361,23 @@ cb_tty_write(evutil_socket_t fd, short events, void *arg)
 
 	n = evbuffer_write(c->to_tty, fd);
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
-		client_tty_wrote(c, errno);
+		/* The terminal is gone: nobody is left to show anything. */
+		log_debug("terminal write failed: %s", strerror(errno));
+		c->tty_gone = 1;
+		evbuffer_drain(c->to_tty, evbuffer_get_length(c->to_tty));
+		event_del(c->ev_tty_write);
+		client_quit(c);
 		return;
 	}
 	/* Kept while a backlog lasts: no epoll_ctl on every write. */
 	if (evbuffer_get_length(c->to_tty) == 0)
 		event_del(c->ev_tty_write);
-	client_tty_wrote(c, 0);
-}
-
-/* The writer thread caught up (see cb_master_read), or a write failed. */
-static void
-cb_tout(evutil_socket_t fd, short events, void *arg)
-{
-	struct client	*c = arg;
-	int		 err = ttyout_woken(c->tout);
-
-	if (!c->tty_gone)
-		client_tty_wrote(c, err);
+	if (c->master_paused &&
+	    evbuffer_get_length(c->to_tty) < TTY_LOW_WATER) {
+		c->master_paused = 0;
+		if (c->conn != NULL)
+			conn_reading(c->conn, 1);
+	}
 }
 
 static void
@@ -607,13 +563,6 @@ cb_echo(evutil_socket_t fd, short events, void *arg)
 static void
 client_flush_tty(struct client *c)
 {
-	int	err;
-
-	/* What the writer has goes first. */
-	if (c->tout != NULL && (err = ttyout_drain(c->tout)) != 0) {
-		log_debug("terminal write failed: %s", strerror(err));
-		c->tty_gone = 1;
-	}
 	while (!c->tty_gone && evbuffer_get_length(c->to_tty) > 0) {
 		if (evbuffer_write(c->to_tty, c->tty.out) <= 0 &&
 		    errno != EINTR)
@@ -1154,13 +1103,11 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	 * block) may be over, once the output went through the filter.
 	 */
 	client_flush_pending(c);
-	if (client_tty_backlog(c) > TTY_HIGH_WATER) {
+	if (evbuffer_get_length(c->to_tty) > TTY_HIGH_WATER) {
 		log_debug("terminal behind by %zu bytes: ssh not read",
-		    client_tty_backlog(c));
+		    evbuffer_get_length(c->to_tty));
 		c->master_paused = 1;
 		conn_reading(conn, 0);
-		if (c->tout != NULL)
-			ttyout_want_below(c->tout, TTY_LOW_WATER);
 	}
 }
 
@@ -2243,9 +2190,6 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 			scrollback_set_peek(c->sb, c->session);
 	}
 	notice_init(STDOUT_FILENO);
-	if (c->tty.is_tty && (c->tout = ttyout_open(c->tty.out)) == NULL)
-		log_debug("no writer thread for the terminal (%s): the loop "
-		    "writes", strerror(errno));
 
 	/* Terminals are not pollable with kqueue on some systems. */
 	if ((cfg = event_config_new()) == NULL)
@@ -2264,10 +2208,6 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	    cb_tty_read, c);
 	c->ev_tty_write = event_new(c->base, c->tty.out, EV_WRITE|EV_PERSIST,
 	    cb_tty_write, c);
-	if (c->tout != NULL && ((c->ev_tout = event_new(c->base,
-	    ttyout_wake_fd(c->tout), EV_READ|EV_PERSIST, cb_tout, c)) == NULL ||
-	    event_add(c->ev_tout, NULL) == -1))
-		fatalx("can't watch the terminal's writer");
 	c->ev_retry = evtimer_new(c->base, cb_retry, c);
 	c->ev_notice = evtimer_new(c->base, cb_notice, c);
 	c->ev_echo = evtimer_new(c->base, cb_echo, c);
@@ -2308,10 +2248,6 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 
 	client_cleanup();
 	log_set_cleanup(NULL);
-	ttyout_close(c->tout);
-	c->tout = NULL;
-	if (c->ev_tout != NULL)
-		event_free(c->ev_tout);
 	if (c->exit_message != NULL)
 		fprintf(stderr, "limpet: %s\n", c->exit_message);
 	status = c->exit_status;
