@@ -163,14 +163,52 @@ matcher_feed(struct matcher *m, const char *p, size_t n)
 	return (0);
 }
 
+/*
+ * A thread's scheduler time (ns) and context switches added to ps; 1 if
+ * it could be read.
+ */
+static int
+proc_read_task(pid_t pid, const char *tid, struct proc_stat *ps)
+{
+	char			 path[320], line[256];
+	FILE			*f;
+	unsigned long long	 ns;
+	int			 ok = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/task/%s/schedstat", (long)pid,
+	    tid);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%llu", &ns) == 1) {
+			ps->cpu += (double)ns / 1e9;
+			ok = 1;
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "/proc/%ld/task/%s/status", (long)pid, tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (ok);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
+			ps->vcsw += atol(line + 24);
+		else if (strncmp(line, "nonvoluntary_ctxt_switches:", 27) == 0)
+			ps->ivcsw += atol(line + 27);
+	}
+	fclose(f);
+	return (ok);
+}
+
 static void
 proc_read(pid_t pid, struct proc_stat *ps)
 {
-	char	 path[64], line[4096], *p;
-	FILE	*f;
-	long	 clk = sysconf(_SC_CLK_TCK);
+	char		 path[64], line[4096], *p;
+	FILE		*f;
+	DIR		*d;
+	struct dirent	*de;
+	long		 clk = sysconf(_SC_CLK_TCK);
 	unsigned long long ut, st;
-	long long cut, cst;
+	long long	 cut, cst;
+	double		 ticks;
+	int		 threads = 0;
 
 	memset(ps, 0, sizeof *ps);
 	if (pid <= 0)
@@ -192,16 +230,23 @@ proc_read(pid_t pid, struct proc_stat *ps)
 	    "%llu %llu %lld %lld", &ut, &st, &cut, &cst) != 4)
 		return;
 	ps->ok = 1;
-	ps->cpu = (double)(ut + st) / (double)clk;
+	ticks = (double)(ut + st) / (double)clk;
 	ps->ccpu = (double)(cut + cst) / (double)clk;
 
-	/* The scheduler's own count is in nanoseconds, not in ticks. */
-	snprintf(path, sizeof path, "/proc/%ld/schedstat", (long)pid);
-	if ((f = fopen(path, "r")) != NULL) {
-		if (fscanf(f, "%llu", &ut) == 1)
-			ps->cpu = (double)ut / 1e9;
-		fclose(f);
+	/*
+	 * The scheduler's own count is in nanoseconds, not in ticks, and
+	 * it and the context switches are kept per thread: all are added.
+	 */
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
+				threads += proc_read_task(pid, de->d_name, ps);
+		}
+		closedir(d);
 	}
+	if (threads == 0)
+		ps->cpu = ticks;
 
 	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
 	if ((f = fopen(path, "r")) == NULL)
@@ -211,10 +256,6 @@ proc_read(pid_t pid, struct proc_stat *ps)
 			ps->rss_kb = atol(line + 6);
 		else if (strncmp(line, "VmHWM:", 6) == 0)
 			ps->hwm_kb = atol(line + 6);
-		else if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
-			ps->vcsw = atol(line + 24);
-		else if (strncmp(line, "nonvoluntary_ctxt_switches:", 27) == 0)
-			ps->ivcsw = atol(line + 27);
 	}
 	fclose(f);
 }
