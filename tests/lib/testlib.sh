@@ -403,6 +403,21 @@ t_term_dump()
 
 t_term_has() { t_term_screen | grep -Eq -- "$1"; }
 
+# t_term_quiet [SECS]: wait (at most SECS, default 5) until the screen
+# stays the same for 0.3 s; 1 if it never did.
+t_term_quiet()
+{
+	local deadline=$(( $(t_now_us) + ${1:-5} * 1000000 )) was now
+	was=$(t_term_screen)
+	while [ "$(t_now_us)" -lt "$deadline" ]; do
+		sleep 0.3
+		now=$(t_term_screen)
+		[ "$now" = "$was" ] && return 0
+		was=$now
+	done
+	return 1
+}
+
 t_term_history_has() { t_term_history | grep -Eq -- "$1"; }
 
 # t_term_wait PATTERN [SECONDS]: until the screen matches; dies otherwise.
@@ -567,6 +582,9 @@ t_remote_shell_pid()
 		t_term_type "echo $tag:\$\$:"
 		t_term_keys Enter
 		if t_poll 3 t_term_has "^$tag:[0-9]+:"; then
+			# The prompt after it may still be on its way; a test
+			# that cuts the link next wants it in first.
+			t_term_quiet 5
 			t_term_screen |
 			    sed -n "s/^$tag:\([0-9][0-9]*\):.*/\1/p" | tail -n1
 			return 0
