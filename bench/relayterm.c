@@ -108,8 +108,6 @@ die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (child > 0)
-		kill(child, SIGKILL);
 	while (ncmds > 0) {
 		if (children[--ncmds] > 0)
 			kill(children[ncmds], SIGKILL);
@@ -411,7 +409,7 @@ print_latencies(const char *prefix, const double *lat, int count)
 static void
 keystrokes(int count)
 {
-	double	*lat[CMDS_MAX], *d;
+	double	*lat[CMDS_MAX], *d, t;
 	char	 c, prefix[16];
 	int	 i, k, j, warm = 50;
 
@@ -424,10 +422,9 @@ keystrokes(int count)
 		for (k = 0; k < ncmds; k++) {
 			j = (k + i + warm) % ncmds;
 			master = masters[j];
-			if (i >= 0)
-				lat[j][i] = round_trip(c, i);
-			else
-				(void)round_trip(c, i);
+			t = round_trip(c, i);
+			if (i >= 0)	/* not while warming up */
+				lat[j][i] = t;
 		}
 	}
 	printf(" keys=%d cmds=%d", count, ncmds);

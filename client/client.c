@@ -535,7 +535,8 @@ client_flush_pending(struct client *c)
 
 	/* A replay block's word goes first, keys after it. */
 	client_replay_ack(c);
-	if ((conn = client_input_target(c)) == NULL || evbuffer_get_length(c->pending_input) == 0)
+	if ((conn = client_input_target(c)) == NULL ||
+	    evbuffer_get_length(c->pending_input) == 0)
 		return;
 	if (evbuffer_get_length(c->unanswered) +
 	    evbuffer_get_length(c->pending_input) <= UNANSWERED_MAX)

@@ -418,6 +418,12 @@ t_term_quiet()
 	return 1
 }
 
+# Where the terminal's cursor is: its row, and how many rows are history.
+t_term_where()
+{
+	t_outer display-message -p -t term: '#{cursor_y} #{history_size}'
+}
+
 t_term_history_has() { t_term_history | grep -Eq -- "$1"; }
 
 # t_term_wait PATTERN [SECONDS]: until the screen matches; dies otherwise.
@@ -747,9 +753,9 @@ t_seq_outage()
 	# The Enter comes back before the link goes (the cursor moves): were
 	# it resent, the pane would scroll just as tmux draws it again, which
 	# is another matter.
-	cursor=$(t_outer display-message -p -t term: '#{cursor_y} #{history_size}')
+	cursor=$(t_term_where)
 	t_term_keys Enter
-	t_poll 5 eval '[ "$(t_outer display-message -p -t term: "#{cursor_y} #{history_size}")" != "$cursor" ]' ||
+	t_poll 5 eval '[ "$(t_term_where)" != "$cursor" ]' ||
 	    t_die "the command line did not come back"
 	t_relay hold >/dev/null || t_die "relay hold"
 	t_wait_notice 8
