@@ -82,7 +82,8 @@
 #define PEEK_TIMEOUT_MS		1500	/* output is held while it runs */
 #define PEEK_OUTPUT_MAX		(16 * 1024 * 1024)
 #define BLOCK_STILL_MS		5000	/* a replay block that stops coming */
-#define FLASH_DELAY_MS		500	/* after the multiplexer's redraw */
+#define FLASH_QUIET_MS		200	/* the multiplexer done drawing */
+#define FLASH_WAIT_MS		5000	/* at most, before saying it anyway */
 #define FLASH_SHOW_MS		5000
 
 enum intent {
@@ -149,6 +150,9 @@ struct client {
 	struct event		*ev_block;	/* the replay block stopped */
 	struct event		*ev_flash;	/* a word after the replay */
 	int			 flash_step;
+	int			 flash_output;	/* output since the last look */
+	int			 flash_drew;	/* the multiplexer drew since */
+	long			 flash_waited;
 	char			 flash_text[160];
 	char			 session[SESSION_NAME_MAX + 1];
 	struct evbuffer		*to_tty;
@@ -893,7 +897,9 @@ client_scrollback_after(struct client *c)
 		    "earlier lines were not replayed, only the last %d", capped,
 		    REPLAY_CAP);
 		c->flash_step = 1;
-		evtimer_add_ms(c->ev_flash, FLASH_DELAY_MS);
+		c->flash_output = c->flash_drew = 0;
+		c->flash_waited = 0;
+		evtimer_add_ms(c->ev_flash, FLASH_QUIET_MS);
 	}
 	/* Let go of (a flood): what the peek would say is of no use. */
 	if (c->peek_fd != -1 && !scrollback_holding(c->sb))
@@ -1097,6 +1103,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	if (c->sb != NULL)
 		len = scrollback_feed(c->sb, out, len, &data);
 	client_to_tty(c, data, len);
+	if (c->flash_step == 1)
+		c->flash_output = 1;
 	if (c->sb != NULL)
 		client_scrollback_after(c);
 	/*
@@ -1898,8 +1906,26 @@ cb_flash(evutil_socket_t fd, short events, void *arg)
 	char		 buf[1024];
 	size_t		 n;
 
-	if (c->down || c->flash_step == 0)
+	if (c->flash_step == 0)
 		return;
+	if (c->down) {
+		log_debug("notice: not said, the link is down: %s",
+		    c->flash_text);
+		return;
+	}
+	/*
+	 * Not before the multiplexer, told the block came, has drawn its
+	 * screen (which would draw over the word at once) and stopped.
+	 */
+	if (c->flash_step == 1 && c->flash_waited < FLASH_WAIT_MS &&
+	    (c->flash_output || !c->flash_drew)) {
+		if (c->flash_output)
+			c->flash_drew = 1;
+		c->flash_output = 0;
+		c->flash_waited += FLASH_QUIET_MS;
+		evtimer_add_ms(c->ev_flash, FLASH_QUIET_MS);
+		return;
+	}
 	if (c->flash_step == 1) {
 		tty_get_size(&c->tty, &ws);
 		n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col,
@@ -2196,6 +2222,12 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	if ((cfg = event_config_new()) == NULL)
 		fatalx("event_config_new failed");
 	event_config_avoid_method(cfg, "kqueue");
+	/*
+	 * Timeouts count from the clock, not from when the callback that
+	 * set them began: a long one (a replay block of thousands of rows)
+	 * would otherwise cut the next timeouts short by its own length.
+	 */
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME);
 	c->base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	if (c->base == NULL)

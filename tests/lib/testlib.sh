@@ -17,6 +17,7 @@ T_SSHD_PID=
 T_RELAY_PORT=
 T_RELAY_PID=
 T_WATCHDOG=
+T_WATCHERS=
 T_OUTER_SOCK=
 T_SSHD=$(command -v sshd 2>/dev/null || echo /usr/sbin/sshd)
 
@@ -172,6 +173,7 @@ t_cleanup()
 		    sed 's/^/#   /' >&2; }
 	fi
 	[ -n "$T_WATCHDOG" ] && kill "$T_WATCHDOG" 2>/dev/null
+	for pid in $T_WATCHERS; do kill "$pid" 2>/dev/null; done
 	[ -S "$T_OUTER_SOCK" ] && tmux -S "$T_OUTER_SOCK" kill-server 2>/dev/null
 	t_remote_tmux kill-server >/dev/null 2>&1
 	t_remote_screen_quit_all
@@ -624,6 +626,23 @@ t_remote_wait_clients()
 t_term_bottom() { t_term_screen | tail -n 1; }
 
 t_notice_shown() { t_term_bottom | grep -qi reconnecting; }
+
+# t_bottom_watch NAME SECONDS ERE: watch the bottom row in the background
+# from now on, for a line that is shown only for a while and could go by
+# while the test waits for something else; t_bottom_seen NAME [SECONDS]
+# then tells whether it showed.
+t_bottom_watch()
+{
+	local name=$1 secs=$2 ere=$3
+	rm -f "$T/watch.$name"
+	(
+		t_poll "$secs" eval 't_term_bottom | grep -Eq -- "$ere"' &&
+		    { date +%T.%3N; t_term_bottom; } >"$T/watch.$name"
+	) </dev/null >/dev/null 2>&1 &
+	T_WATCHERS="$T_WATCHERS $!"
+}
+
+t_bottom_seen() { t_poll "${2:-0}" test -s "$T/watch.$1"; }
 
 # t_wait_notice [SECONDS]: one check that limpet's notice shows up in time.
 t_wait_notice()
