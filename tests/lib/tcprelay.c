@@ -30,6 +30,10 @@
  *	reset	close every current connection with a RST
  *	refuse	reset new connections right after accepting them, until pass
  *	count	reply with the number of live connections
+ *	lag MS	bytes take MS milliseconds more each way (0: none), on
+ *		connections made from then on; what is on its way when the
+ *		link is held or orphaned still arrives, as it would past
+ *		the point where a real link broke
  *	quit	exit
  */
 
@@ -53,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Small enough to fill quickly under a hold, big enough for a tmux redraw. */
@@ -74,6 +79,21 @@ struct relay_buf {
 	size_t		len;
 };
 
+/* Bytes on their way under a lag, oldest first. */
+struct relay_chunk {
+	struct relay_chunk *next;
+	long long	due_ms;
+	size_t		off;
+	size_t		len;
+	char		data[];
+};
+
+struct relay_line {
+	struct relay_chunk *head;
+	struct relay_chunk **tail;
+	size_t		bytes;
+};
+
 struct relay_conn {
 	int		 cfd;		/* accepted from the client */
 	int		 sfd;		/* towards the target */
@@ -85,11 +105,15 @@ struct relay_conn {
 	int		 s_shut;	/* FIN passed on to the target */
 	struct relay_buf c2s;
 	struct relay_buf s2c;
+	long		 lag_ms;	/* each way, 0 for none */
+	struct relay_line c2s_line;	/* on their way to c2s, s2c */
+	struct relay_line s2c_line;
 	struct relay_conn *next;
 };
 
 static volatile sig_atomic_t	 relay_quit;
 static enum relay_mode		 relay_mode = MODE_PASS;
+static long			 relay_lag_ms;
 static struct relay_conn	*relay_conns;
 static struct sockaddr_storage	 relay_target;
 static socklen_t		 relay_targetlen;
@@ -110,10 +134,17 @@ static int	 relay_moving(const struct relay_conn *);
 static int	 relay_io(struct relay_conn *, short, short);
 static int	 relay_fill(int, struct relay_buf *, int *);
 static int	 relay_drain(int, struct relay_buf *);
+static long long relay_now_ms(void);
+static int	 relay_fill_line(int, struct relay_line *, long, int *);
+static int	 relay_land(struct relay_line *, struct relay_buf *, int);
+static int	 relay_flight(struct relay_conn *);
+static int	 relay_next_due(int);
 static void	 relay_control(int);
 static size_t	 relay_count(void);
 static int	 relay_ctl(const char *, const char *);
 static void	 relay_loop(int, int);
+static void	 relay_ready(struct pollfd *, struct relay_conn **, size_t,
+		     int, int);
 
 static void
 relay_usage(void)
@@ -278,6 +309,9 @@ relay_accept(int lfd)
 		relay_die("calloc");
 	c->cfd = fd;
 	c->sfd = sfd;
+	c->lag_ms = relay_lag_ms;
+	c->c2s_line.tail = &c->c2s_line.head;
+	c->s2c_line.tail = &c->s2c_line.head;
 	if (connect(sfd, (struct sockaddr *)&relay_target,
 	    relay_targetlen) == -1) {
 		if (errno != EINPROGRESS) {
@@ -297,7 +331,16 @@ static void
 relay_free(struct relay_conn *c, int abort)
 {
 	struct relay_conn	**pp;
+	struct relay_chunk	 *k;
 
+	while ((k = c->c2s_line.head) != NULL) {
+		c->c2s_line.head = k->next;
+		free(k);
+	}
+	while ((k = c->s2c_line.head) != NULL) {
+		c->s2c_line.head = k->next;
+		free(k);
+	}
 	for (pp = &relay_conns; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -367,6 +410,109 @@ relay_drain(int fd, struct relay_buf *b)
 	return (0);
 }
 
+static long long
+relay_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Read from fd onto a lagging line; sets *eof when the peer finished. */
+static int
+relay_fill_line(int fd, struct relay_line *l, long lag_ms, int *eof)
+{
+	struct relay_chunk	*k;
+	char			 buf[RELAY_BUFSIZE];
+	ssize_t			 n;
+
+	if (l->bytes >= RELAY_BUFSIZE)
+		return (0);
+	n = read(fd, buf, RELAY_BUFSIZE - l->bytes);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return (0);
+		return (-1);
+	}
+	if (n == 0) {
+		*eof = 1;
+		return (0);
+	}
+	if ((k = malloc(sizeof *k + (size_t)n)) == NULL)
+		relay_die("malloc");
+	k->next = NULL;
+	k->due_ms = relay_now_ms() + lag_ms;
+	k->off = 0;
+	k->len = (size_t)n;
+	memcpy(k->data, buf, (size_t)n);
+	*l->tail = k;
+	l->tail = &k->next;
+	l->bytes += (size_t)n;
+	return (0);
+}
+
+/* Move what is due from a line into b, and b on to fd. */
+static int
+relay_land(struct relay_line *l, struct relay_buf *b, int fd)
+{
+	struct relay_chunk	*k;
+	long long		 now = relay_now_ms();
+	size_t			 n;
+
+	while ((k = l->head) != NULL && k->due_ms <= now &&
+	    b->len < RELAY_BUFSIZE) {
+		if (b->off != 0) {
+			memmove(b->data, b->data + b->off, b->len);
+			b->off = 0;
+		}
+		n = RELAY_BUFSIZE - b->len;
+		if (n > k->len - k->off)
+			n = k->len - k->off;
+		memcpy(b->data + b->len, k->data + k->off, n);
+		b->len += n;
+		k->off += n;
+		l->bytes -= n;
+		if (k->off == k->len) {
+			if ((l->head = k->next) == NULL)
+				l->tail = &l->head;
+			free(k);
+		}
+	}
+	return (relay_drain(fd, b));
+}
+
+/*
+ * Under a lag, whatever is due moves on both ways, held or not: it had
+ * left before the link broke. Returns -1 on a hard error.
+ */
+static int
+relay_flight(struct relay_conn *c)
+{
+	if (relay_land(&c->c2s_line, &c->c2s, c->sfd) == -1 ||
+	    relay_land(&c->s2c_line, &c->s2c, c->cfd) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Milliseconds until something on a line is due, or dflt. */
+static int
+relay_next_due(int dflt)
+{
+	struct relay_conn	*c;
+	long long		 now = relay_now_ms(), ms = dflt;
+
+	for (c = relay_conns; c != NULL; c = c->next) {
+		if (c->c2s_line.head != NULL &&
+		    c->c2s_line.head->due_ms - now < ms)
+			ms = c->c2s_line.head->due_ms - now;
+		if (c->s2c_line.head != NULL &&
+		    c->s2c_line.head->due_ms - now < ms)
+			ms = c->s2c_line.head->due_ms - now;
+	}
+	return (ms < 0 ? 0 : (int)ms);
+}
+
 /*
  * Move bytes for one connection given what poll reported on each side.
  * Returns 1 when the connection is finished and has been freed.
@@ -391,11 +537,15 @@ relay_io(struct relay_conn *c, short crev, short srev)
 	}
 
 	if ((crev & (POLLIN | POLLHUP | POLLERR)) && !c->c_eof) {
-		if (relay_fill(c->cfd, &c->c2s, &c->c_eof) == -1)
+		if ((c->lag_ms > 0 ? relay_fill_line(c->cfd, &c->c2s_line,
+		    c->lag_ms, &c->c_eof) :
+		    relay_fill(c->cfd, &c->c2s, &c->c_eof)) == -1)
 			goto reset;
 	}
 	if ((srev & (POLLIN | POLLHUP | POLLERR)) && !c->s_eof) {
-		if (relay_fill(c->sfd, &c->s2c, &c->s_eof) == -1)
+		if ((c->lag_ms > 0 ? relay_fill_line(c->sfd, &c->s2c_line,
+		    c->lag_ms, &c->s_eof) :
+		    relay_fill(c->sfd, &c->s2c, &c->s_eof)) == -1)
 			goto reset;
 	}
 	if (relay_drain(c->sfd, &c->c2s) == -1 ||
@@ -403,11 +553,13 @@ relay_io(struct relay_conn *c, short crev, short srev)
 		goto reset;
 
 	/* Pass a FIN along once everything before it has been written. */
-	if (c->c_eof && c->c2s.len == 0 && !c->s_shut) {
+	if (c->c_eof && c->c2s.len == 0 && c->c2s_line.head == NULL &&
+	    !c->s_shut) {
 		shutdown(c->sfd, SHUT_WR);
 		c->s_shut = 1;
 	}
-	if (c->s_eof && c->s2c.len == 0 && !c->c_shut) {
+	if (c->s_eof && c->s2c.len == 0 && c->s2c_line.head == NULL &&
+	    !c->c_shut) {
 		shutdown(c->cfd, SHUT_WR);
 		c->c_shut = 1;
 	}
@@ -487,6 +639,11 @@ relay_control(int lfd)
 	} else if (strcmp(cmd, "refuse") == 0) {
 		relay_mode = MODE_REFUSE;
 		snprintf(reply, sizeof reply, "ok refuse\n");
+	} else if (strncmp(cmd, "lag ", 4) == 0) {
+		relay_lag_ms = strtol(cmd + 4, NULL, 10);
+		if (relay_lag_ms < 0)
+			relay_lag_ms = 0;
+		snprintf(reply, sizeof reply, "ok lag %ld\n", relay_lag_ms);
 	} else if (strcmp(cmd, "count") == 0)
 		snprintf(reply, sizeof reply, "ok %zu\n", relay_count());
 	else if (strcmp(cmd, "quit") == 0) {
@@ -508,7 +665,6 @@ relay_loop(int tfd, int ufd)
 	struct relay_conn	**owner = NULL, *c, *next;
 	size_t			 cap = 0, n, i;
 	pid_t			 parent = getppid();
-	short			 crev, srev;
 	int			 nready;
 
 	while (!relay_quit) {
@@ -534,14 +690,24 @@ relay_loop(int tfd, int ufd)
 			if (c->connecting)
 				pfd[i + 1].events = POLLOUT;
 			else if (relay_moving(c)) {
-				if (!c->c_eof && c->c2s.len < RELAY_BUFSIZE)
+				if (!c->c_eof && (c->lag_ms > 0 ?
+				    c->c2s_line.bytes < RELAY_BUFSIZE :
+				    c->c2s.len < RELAY_BUFSIZE))
 					pfd[i].events |= POLLIN;
 				if (c->s2c.len != 0)
 					pfd[i].events |= POLLOUT;
-				if (!c->s_eof && c->s2c.len < RELAY_BUFSIZE)
+				if (!c->s_eof && (c->lag_ms > 0 ?
+				    c->s2c_line.bytes < RELAY_BUFSIZE :
+				    c->s2c.len < RELAY_BUFSIZE))
 					pfd[i + 1].events |= POLLIN;
 				if (c->c2s.len != 0)
 					pfd[i + 1].events |= POLLOUT;
+			} else if (c->lag_ms > 0) {
+				/* In flight still, held or not. */
+				if (c->s2c.len != 0)
+					pfd[i].events = POLLOUT;
+				if (c->c2s.len != 0)
+					pfd[i + 1].events = POLLOUT;
 			}
 			/*
 			 * A held socket must not be polled at all: a hangup
@@ -554,7 +720,7 @@ relay_loop(int tfd, int ufd)
 			i += 2;
 		}
 
-		nready = poll(pfd, n, RELAY_TICK_MS);
+		nready = poll(pfd, n, relay_next_due(RELAY_TICK_MS));
 		if (nready == -1) {
 			if (errno == EINTR)
 				continue;
@@ -562,24 +728,15 @@ relay_loop(int tfd, int ufd)
 		}
 		if (getppid() != parent)
 			break;
-		if (nready == 0)
-			continue;
-
-		/*
-		 * Connections are served before accepting, so the list still
-		 * matches the poll array while walking it.
-		 */
-		for (i = 2; i < n; i += 2) {
-			c = owner[i];
-			crev = pfd[i].fd == -1 ? 0 : pfd[i].revents;
-			srev = pfd[i + 1].fd == -1 ? 0 : pfd[i + 1].revents;
-			if (crev != 0 || srev != 0)
-				relay_io(c, crev, srev);
+		if (nready > 0)
+			relay_ready(pfd, owner, n, tfd, ufd);
+		/* What is due on a lagging line goes, held or not. */
+		for (c = relay_conns; c != NULL; c = next) {
+			next = c->next;
+			if (c->lag_ms > 0 && !c->connecting &&
+			    relay_flight(c) == -1)
+				relay_free(c, 1);
 		}
-		if (pfd[1].revents & POLLIN)
-			relay_control(ufd);
-		if (pfd[0].revents & POLLIN)
-			relay_accept(tfd);
 	}
 
 	for (c = relay_conns; c != NULL; c = next) {
@@ -588,6 +745,34 @@ relay_loop(int tfd, int ufd)
 	}
 	free(pfd);
 	free(owner);
+}
+
+/* Serve what poll reported. */
+static void
+relay_ready(struct pollfd *pfd, struct relay_conn **owner, size_t n, int tfd,
+    int ufd)
+{
+	struct relay_conn	*c;
+	size_t			 i;
+	short			 crev, srev;
+
+	/*
+	 * Connections are served before accepting, so the list still
+	 * matches the poll array while walking it.
+	 */
+	for (i = 2; i < n; i += 2) {
+		c = owner[i];
+		crev = pfd[i].fd == -1 ? 0 : pfd[i].revents;
+		srev = pfd[i + 1].fd == -1 ? 0 : pfd[i + 1].revents;
+		/* A held one's bytes in flight are relay_flight's. */
+		if ((crev != 0 || srev != 0) &&
+		    (c->connecting || relay_moving(c)))
+			relay_io(c, crev, srev);
+	}
+	if (pfd[1].revents & POLLIN)
+		relay_control(ufd);
+	if (pfd[0].revents & POLLIN)
+		relay_accept(tfd);
 }
 
 static int
