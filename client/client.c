@@ -66,6 +66,9 @@
 #define TTY_LOW_WATER		(64 * 1024)	/* and resume below */
 #define PENDING_INPUT_MAX	(64 * 1024)	/* typed while disconnected */
 #define UNANSWERED_MAX		4096		/* typed, no output since */
+#define UNANSWERED_MARKS	64		/* when each part was sent */
+#define ECHO_QUIET_MS		100	/* before a key timed for its echo */
+#define ECHO_SAMPLE_MAX_MS	1000	/* longer is no echo */
 #define ERRTEXT_MAX		(16 * 1024)	/* ssh's stderr kept per link */
 #define DRAIN_AFTER_EXIT_MS	200
 #define KILL_GRACE_MS		1000
@@ -159,6 +162,15 @@ struct client {
 	struct evbuffer		*pending_input;
 	struct evbuffer		*unanswered;	/* sent, nothing came back */
 	int			 unanswered_lost; /* too much to resend */
+	struct sent_mark {
+		size_t		 len;
+		struct timespec	 at;
+	}			 marks[UNANSWERED_MARKS];
+	int			 nmarks;
+	struct timespec		 last_output;
+	struct timespec		 echo_key_at;	/* a key timed for its echo */
+	int			 echo_timing;
+	long			 echo_min_us;	/* fastest answer, -1 unknown */
 	struct event		*ev_tty_read;
 	struct event		*ev_tty_write;
 	struct event		*ev_retry;
@@ -232,6 +244,9 @@ static void	 client_send_input(struct client *, const char *, size_t);
 static void	 client_flush_pending(struct client *);
 static void	 client_replay_ack(struct client *);
 static void	 client_resend_unanswered(struct client *);
+static void	 client_unanswered_add(struct client *, const void *, size_t);
+static void	 client_unanswered_clear(struct client *);
+static void	 client_answered(struct client *);
 static struct conn *client_input_target(struct client *);
 static void	 client_flush_tty(struct client *);
 static void	 client_help(struct client *);
@@ -296,6 +311,13 @@ elapsed_since(const struct timespec *then)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return ((double)(now.tv_sec - then->tv_sec) +
 	    (double)(now.tv_nsec - then->tv_nsec) / 1e9);
+}
+
+static long
+us_between(const struct timespec *from, const struct timespec *to)
+{
+	return ((long)(to->tv_sec - from->tv_sec) * 1000000L +
+	    (to->tv_nsec - from->tv_nsec) / 1000);
 }
 
 static struct timeval
@@ -491,10 +513,7 @@ client_send_input(struct client *c, const char *data, size_t len)
 	if (len == 0)
 		return;
 	if ((conn = client_input_target(c)) != NULL) {
-		if (evbuffer_get_length(c->unanswered) + len <= UNANSWERED_MAX)
-			evbuffer_add(c->unanswered, data, len);
-		else
-			c->unanswered_lost = 1;
+		client_unanswered_add(c, data, len);
 		if (relay_write(conn->proc.master, conn->to_ssh, data, len))
 			event_add(conn->ev_write, NULL);
 		/* Something should come back; if nothing does, suspect. */
@@ -512,10 +531,101 @@ client_send_input(struct client *c, const char *data, size_t len)
 }
 
 /*
- * The connection the user saw is gone for good. Keys sent into it since
- * its last output most likely never arrived (any that did would have been
- * echoed): they go first to the next one. Past a few KiB typed into
- * silence, which is no longer typing, nothing is resent.
+ * Keys sent to ssh are kept, with the time they went, until output shows
+ * that they arrived. Past a few KiB typed into silence, which is no
+ * longer typing, they are not kept.
+ *
+ * A key sent while the link is quiet is timed: the first output after it
+ * is most likely its echo (keys after it are echoed after it), and the
+ * fastest such answer on this connection, up to a second, is how soon
+ * anything can answer a key.
+ */
+static void
+client_unanswered_add(struct client *c, const void *data, size_t len)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!c->echo_timing && c->nmarks == 0 &&
+	    us_between(&c->last_output, &now) >= ECHO_QUIET_MS * 1000L) {
+		c->echo_key_at = now;
+		c->echo_timing = 1;
+	}
+	if (c->unanswered_lost ||
+	    evbuffer_get_length(c->unanswered) + len > UNANSWERED_MAX) {
+		c->unanswered_lost = 1;
+		return;
+	}
+	evbuffer_add(c->unanswered, data, len);
+	if (c->nmarks == UNANSWERED_MARKS) {
+		/* Out of marks: the two oldest become one, at the later time. */
+		c->marks[1].len += c->marks[0].len;
+		memmove(&c->marks[0], &c->marks[1],
+		    (UNANSWERED_MARKS - 1) * sizeof c->marks[0]);
+		c->nmarks--;
+	}
+	c->marks[c->nmarks].len = len;
+	c->marks[c->nmarks].at = now;
+	c->nmarks++;
+}
+
+static void
+client_unanswered_clear(struct client *c)
+{
+	evbuffer_drain(c->unanswered, evbuffer_get_length(c->unanswered));
+	c->nmarks = 0;
+	c->unanswered_lost = 0;
+	c->echo_timing = 0;
+}
+
+/*
+ * Output came: the keys it answers arrived. Output cannot answer a key
+ * sent less than the fastest echo ago: it was on its way already (the
+ * tail of what was printed before the link went, still coming in). Keys
+ * that recent stay kept, to be sent again should the link be gone.
+ */
+static void
+client_answered(struct client *c)
+{
+	struct timespec	now;
+	long		us, guard;
+	size_t		len = 0;
+	int		i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	c->last_output = now;
+	if (c->echo_timing) {
+		c->echo_timing = 0;
+		us = us_between(&c->echo_key_at, &now);
+		if (us <= ECHO_SAMPLE_MAX_MS * 1000L &&
+		    (c->echo_min_us < 0 || us < c->echo_min_us)) {
+			c->echo_min_us = us;
+			log_debug("fastest echo so far %ld us", us);
+		}
+	}
+	if (c->unanswered_lost) {
+		client_unanswered_clear(c);
+		return;
+	}
+	/* Three quarters of the fastest echo: room for jitter. */
+	guard = c->echo_min_us < 0 ? 0 : c->echo_min_us / 4 * 3;
+	for (i = 0; i < c->nmarks; i++) {
+		if (us_between(&c->marks[i].at, &now) < guard)
+			break;
+		len += c->marks[i].len;
+	}
+	if (i == 0)
+		return;
+	evbuffer_drain(c->unanswered, len);
+	memmove(&c->marks[0], &c->marks[i], (c->nmarks - i) *
+	    sizeof c->marks[0]);
+	c->nmarks -= i;
+}
+
+/*
+ * The connection the user saw is gone for good. Keys sent into it that
+ * output did not answer most likely never arrived (any that did would
+ * have been echoed): they go first to the next one.
  */
 static void
 client_resend_unanswered(struct client *c)
@@ -527,8 +637,7 @@ client_resend_unanswered(struct client *c)
 		    len);
 		evbuffer_prepend_buffer(c->pending_input, c->unanswered);
 	}
-	evbuffer_drain(c->unanswered, evbuffer_get_length(c->unanswered));
-	c->unanswered_lost = 0;
+	client_unanswered_clear(c);
 }
 
 /* Hand what was typed meanwhile to the connection the user sees. */
@@ -542,12 +651,8 @@ client_flush_pending(struct client *c)
 	if ((conn = client_input_target(c)) == NULL ||
 	    evbuffer_get_length(c->pending_input) == 0)
 		return;
-	if (evbuffer_get_length(c->unanswered) +
-	    evbuffer_get_length(c->pending_input) <= UNANSWERED_MAX)
-		evbuffer_add(c->unanswered, evbuffer_pullup(c->pending_input, -1),
-		    evbuffer_get_length(c->pending_input));
-	else
-		c->unanswered_lost = 1;
+	client_unanswered_add(c, evbuffer_pullup(c->pending_input, -1),
+	    evbuffer_get_length(c->pending_input));
 	evbuffer_add_buffer(conn->to_ssh, c->pending_input);
 	event_add(conn->ev_write, NULL);
 }
@@ -742,7 +847,9 @@ client_set_down(struct client *c, const char *why)
 static void
 client_set_up(struct client *c)
 {
-	event_del(c->ev_echo);
+	/* Not while keys wait that this output cannot have answered. */
+	if (c->nmarks == 0)
+		event_del(c->ev_echo);
 	c->saw_output = 1;
 	if (!c->down)
 		return;
@@ -1066,6 +1173,9 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 	if (!conn->established) {
 		conn->established = 1;
 		c->ever_established = 1;
+		/* A new path: how fast it echoes is to be learnt again. */
+		c->echo_min_us = -1;
+		c->echo_timing = 0;
 		if (c->sb != NULL)
 			scrollback_begin(c->sb);
 		if (!c->target_ok && !evtimer_pending(c->ev_resolve, NULL))
@@ -1077,11 +1187,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 			event_add(c->ev_stall, &tv);
 		}
 	}
+	client_answered(c);
 	client_set_up(c);
-	if (evbuffer_get_length(c->unanswered) > 0 || c->unanswered_lost) {
-		evbuffer_drain(c->unanswered, evbuffer_get_length(c->unanswered));
-		c->unanswered_lost = 0;
-	}
 	if (!c->conn_alive) {
 		/* The link works after all: what was held can go. */
 		c->conn_alive = 1;
@@ -2237,6 +2344,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->to_tty = evbuffer_new();
 	c->pending_input = evbuffer_new();
 	c->unanswered = evbuffer_new();
+	c->echo_min_us = -1;
 	c->ev_tty_read = event_new(c->base, c->tty.in, EV_READ|EV_PERSIST,
 	    cb_tty_read, c);
 	c->ev_tty_write = event_new(c->base, c->tty.out, EV_WRITE|EV_PERSIST,
