@@ -256,8 +256,9 @@ t_sshd_write_config()
 	PrintMotd no
 	PrintLastLog no
 	LogLevel VERBOSE
-	SetEnv TMUX_TMPDIR=$T/rtmux SCREENDIR=$T/rscreen ${T_SSHD_SETENV:-}
+	SetEnv HOME=$T/home TMUX_TMPDIR=$T/rtmux SCREENDIR=$T/rscreen ${T_SSHD_SETENV:-}
 	EOF
+	mkdir -p "$T/home"
 }
 
 # Start a private sshd on 127.0.0.1 and write $T/ssh_config (Host testhost).
@@ -427,6 +428,22 @@ t_term_where()
 }
 
 t_term_history_has() { t_term_history | grep -Eq -- "$1"; }
+
+# t_term_count ERE: how many lines of the history match.
+t_term_count() { t_term_history | grep -Ec -- "$1"; }
+
+# t_check_once WHAT ERE SECONDS: one check that within SECONDS exactly one
+# line of the history matches ERE (a typed command ran once, neither lost
+# nor sent twice); when not, says how many and shows the history's end.
+t_check_once()
+{
+	local ere=$2
+	t_check "$1" t_poll "$3" eval '[ "$(t_term_count "$ere")" = 1 ]' &&
+	    return 0
+	t_log "it ran $(t_term_count "$ere") times; the terminal's history ends:"
+	t_term_history | grep . | tail -n 20 | sed 's/^/#   |/' >&2
+	return 1
+}
 
 # t_term_wait PATTERN [SECONDS]: until the screen matches; dies otherwise.
 t_term_wait()
