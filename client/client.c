@@ -69,6 +69,8 @@
 #define UNANSWERED_MARKS	64		/* when each part was sent */
 #define ECHO_QUIET_MS		100	/* before a key timed for its echo */
 #define ECHO_SAMPLE_MAX_MS	1000	/* longer is no echo */
+#define ECHO_SAMPLES_MIN	3	/* before the fastest is trusted */
+#define ECHO_SLACK_US		5000	/* jitter the fastest may not show */
 #define ERRTEXT_MAX		(16 * 1024)	/* ssh's stderr kept per link */
 #define DRAIN_AFTER_EXIT_MS	200
 #define KILL_GRACE_MS		1000
@@ -171,6 +173,7 @@ struct client {
 	struct timespec		 echo_key_at;	/* a key timed for its echo */
 	int			 echo_timing;
 	long			 echo_min_us;	/* fastest answer, -1 unknown */
+	int			 echo_samples;
 	struct event		*ev_tty_read;
 	struct event		*ev_tty_write;
 	struct event		*ev_retry;
@@ -537,8 +540,8 @@ client_send_input(struct client *c, const char *data, size_t len)
  *
  * A key sent while the link is quiet is timed: the first output after it
  * is most likely its echo (keys after it are echoed after it), and the
- * fastest such answer on this connection, up to a second, is how soon
- * anything can answer a key.
+ * fastest such answer on this connection, up to a second, tells how soon
+ * anything can answer a key (see client_answered).
  */
 static void
 client_unanswered_add(struct client *c, const void *data, size_t len)
@@ -597,18 +600,28 @@ client_answered(struct client *c)
 	if (c->echo_timing) {
 		c->echo_timing = 0;
 		us = us_between(&c->echo_key_at, &now);
-		if (us <= ECHO_SAMPLE_MAX_MS * 1000L &&
-		    (c->echo_min_us < 0 || us < c->echo_min_us)) {
-			c->echo_min_us = us;
-			log_debug("fastest echo so far %ld us", us);
+		if (us <= ECHO_SAMPLE_MAX_MS * 1000L) {
+			c->echo_samples++;
+			if (c->echo_min_us < 0 || us < c->echo_min_us) {
+				c->echo_min_us = us;
+				log_debug("fastest echo so far %ld us", us);
+			}
 		}
 	}
 	if (c->unanswered_lost) {
 		client_unanswered_clear(c);
 		return;
 	}
-	/* Three quarters of the fastest echo: room for jitter. */
-	guard = c->echo_min_us < 0 ? 0 : c->echo_min_us / 4 * 3;
+	/*
+	 * Three quarters of the fastest of a few echoes, less a few ms, is
+	 * what no echo undercuts: a key answered sooner and then sent again
+	 * would be doubled. On a link that fast, nothing is held for long
+	 * enough to matter anyway, and any output answers.
+	 */
+	guard = 0;
+	if (c->echo_samples >= ECHO_SAMPLES_MIN &&
+	    c->echo_min_us / 4 * 3 > ECHO_SLACK_US)
+		guard = c->echo_min_us / 4 * 3 - ECHO_SLACK_US;
 	for (i = 0; i < c->nmarks; i++) {
 		if (us_between(&c->marks[i].at, &now) < guard)
 			break;
@@ -1175,6 +1188,7 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 		c->ever_established = 1;
 		/* A new path: how fast it echoes is to be learnt again. */
 		c->echo_min_us = -1;
+		c->echo_samples = 0;
 		c->echo_timing = 0;
 		if (c->sb != NULL)
 			scrollback_begin(c->sb);

@@ -16,6 +16,7 @@ t_limpet_start --log "$T/limpet.log" --debug --mux none relayhost
 # Answers learn limpet how fast this link echoes.
 t_remote_shell_pid one 30 >/dev/null || t_die "no shell"
 t_remote_shell_pid two 30 >/dev/null || t_die "no shell"
+t_remote_shell_pid three 30 >/dev/null || t_die "no shell"
 t_term_type '(i=0; while [ $i -lt 2000 ]; do i=$((i+1)); echo "HB $i"; sleep 0.05; done) &'
 t_term_keys Enter
 t_term_wait_history '^HB 20$' 20
@@ -38,6 +39,6 @@ t_term_quiet 5
 t_relay hold >/dev/null || t_die "relay hold"
 t_wait_notice 10
 t_relay orphan >/dev/null || t_die "relay orphan"
-t_remote_shell_pid three 30 >/dev/null || t_die "no shell after the second break"
+t_remote_shell_pid four 30 >/dev/null || t_die "no shell after the second break"
 t_check_once "a line answered before the break ran once" '^answered-42' 0
 t_done

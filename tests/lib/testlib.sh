@@ -168,9 +168,12 @@ t_cleanup()
 	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
 		[ -s "$T/sshd.log" ] && { t_log "sshd.log:"; sed 's/^/#   /' "$T/sshd.log" | tail -n 40 >&2; }
 		[ -s "$T/relay.log" ] && { t_log "relay.log:"; sed 's/^/#   /' "$T/relay.log" >&2; }
-		[ -s "$T/limpet.log" ] && { t_log "limpet.log, its last events:"
-		    grep -Ev 'argv\[|not asking' "$T/limpet.log" | tail -n 40 |
-		    sed 's/^/#   /' >&2; }
+		for f in "$T"/limpet*.log; do
+			[ -s "$f" ] || continue
+			t_log "${f##*/}, its last events:"
+			grep -Ev 'argv\[|not asking' "$f" | tail -n 40 |
+			    sed 's/^/#   /' >&2
+		done
 	fi
 	[ -n "$T_WATCHDOG" ] && kill "$T_WATCHDOG" 2>/dev/null
 	for pid in $T_WATCHERS; do kill "$pid" 2>/dev/null; done
