@@ -371,6 +371,7 @@ void	 tcpwatch_forget(struct tcpwatch *);
 int	 tcpwatch_health(struct tcpwatch *, long, struct tcp_health *);
 int	 tcpwatch_state(const struct tcpwatch *, long);
 int	 tcpwatch_stalled(const struct tcp_health *, long);
+long	 tcpwatch_quiet_ms(const struct tcp_health *, long);
 
 /* client/probe.c */
 int	 probe_parse_config(const char *, char *, size_t, char *, size_t);

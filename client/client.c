@@ -1194,12 +1194,8 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 			scrollback_begin(c->sb);
 		if (!c->target_ok && !evtimer_pending(c->ev_resolve, NULL))
 			evtimer_add_ms(c->ev_resolve, 1000);
-		if (c->watch_stalls &&
-		    !evtimer_pending(c->ev_stall, NULL)) {
-			struct timeval	tv = ms_to_tv(STALL_CHECK_MS);
-
-			event_add(c->ev_stall, &tv);
-		}
+		if (c->watch_stalls && !evtimer_pending(c->ev_stall, NULL))
+			evtimer_add_ms(c->ev_stall, STALL_CHECK_MS);
 	}
 	client_answered(c);
 	client_set_up(c);
@@ -1538,9 +1534,12 @@ conn_phase(struct client *c, struct conn *conn)
 }
 
 /*
- * Once a second while connected: is ssh's socket stuck with data the
- * server does not acknowledge? Skipped while output flows, which proves
- * the link works; so an idle check costs one question to the kernel.
+ * While connected: is ssh's socket stuck with data the server does not
+ * acknowledge? Skipped while output flows, which proves the link works.
+ * Asked once a second at most; on an idle link, where ssh's keepalive is
+ * acknowledged each second, only when a stall could first be told (two
+ * seconds after the last acknowledgement, with the default timeout), so
+ * an idle limpet wakes about every other second, not every one.
  */
 static void
 cb_stall(evutil_socket_t fd, short events, void *arg)
@@ -1549,18 +1548,23 @@ cb_stall(evutil_socket_t fd, short events, void *arg)
 	struct conn		*conn = c->conn;
 	struct tcp_health	 h;
 	struct timespec		 now;
-	long			 ms;
+	long			 ms, next = STALL_CHECK_MS;
 
 	if (c->saw_output) {
 		c->saw_output = 0;
-		return;
+		goto again;
 	}
 	if (conn == NULL || !conn->established || conn->exited ||
 	    conn->killing || c->stalled)
-		return;
-	if (tcpwatch_health(&c->tw, (long)conn->proc.pid, &h) != 1 ||
-	    !tcpwatch_stalled(&h, c->set->stall_timeout))
-		return;
+		goto again;
+	if (tcpwatch_health(&c->tw, (long)conn->proc.pid, &h) != 1)
+		goto again;
+	if (!tcpwatch_stalled(&h, c->set->stall_timeout)) {
+		ms = tcpwatch_quiet_ms(&h, c->set->stall_timeout);
+		if (ms > next)
+			next = ms;
+		goto again;
+	}
 	log_debug("stall: %u segments unacknowledged, %u resends, last "
 	    "acknowledgement %u ms ago, rtt %u ms", h.unacked, h.retransmits,
 	    h.last_ack_recv_ms, h.rtt_ms);
@@ -1575,6 +1579,8 @@ cb_stall(evutil_socket_t fd, short events, void *arg)
 	c->stalled = 1;
 	client_set_down(c, NULL);
 	client_suspect(c, "no reply");
+again:
+	evtimer_add_ms(c->ev_stall, next);
 }
 
 /*
@@ -2366,7 +2372,7 @@ client_main(struct options *opts, struct settings *set, const char *remote)
 	c->ev_retry = evtimer_new(c->base, cb_retry, c);
 	c->ev_notice = evtimer_new(c->base, cb_notice, c);
 	c->ev_echo = evtimer_new(c->base, cb_echo, c);
-	c->ev_stall = event_new(c->base, -1, EV_PERSIST, cb_stall, c);
+	c->ev_stall = evtimer_new(c->base, cb_stall, c);
 	c->ev_net_settle = evtimer_new(c->base, cb_net_settle, c);
 	c->ev_resolve = evtimer_new(c->base, cb_resolve, c);
 	c->ev_probe_timer = evtimer_new(c->base, cb_probe_timer, c);

@@ -355,15 +355,40 @@ tcpwatch_state(const struct tcpwatch *tw, long pid)
  * time since the last acknowledgement alone proves nothing: a client that
  * only receives gets no acknowledgements at all.
  */
-int
-tcpwatch_stalled(const struct tcp_health *h, long timeout_ms)
+static long
+tcpwatch_limit(const struct tcp_health *h, long timeout_ms)
 {
 	long	limit = timeout_ms;
 
+	if ((long)h->rtt_ms * 4 > limit)
+		limit = (long)h->rtt_ms * 4;
+	return (limit);
+}
+
+int
+tcpwatch_stalled(const struct tcp_health *h, long timeout_ms)
+{
 	if (!h->have_info || h->state != TCPWATCH_ESTABLISHED ||
 	    h->unacked == 0 || h->retransmits < 2 || timeout_ms <= 0)
 		return (0);
-	if ((long)h->rtt_ms * 4 > limit)
-		limit = (long)h->rtt_ms * 4;
-	return ((long)h->last_ack_recv_ms >= limit);
+	return ((long)h->last_ack_recv_ms >= tcpwatch_limit(h, timeout_ms));
+}
+
+/*
+ * How long, from now, before a stall could be told at the earliest, so
+ * that nobody need look sooner. With nothing in flight, not before the
+ * last acknowledgement is the timeout old: whatever ssh sends next must
+ * wait for it too. With something in flight (or nothing known), 0: look
+ * again at the usual pace.
+ */
+long
+tcpwatch_quiet_ms(const struct tcp_health *h, long timeout_ms)
+{
+	long	left;
+
+	if (!h->have_info || h->state != TCPWATCH_ESTABLISHED ||
+	    h->unacked != 0 || timeout_ms <= 0)
+		return (0);
+	left = tcpwatch_limit(h, timeout_ms) - (long)h->last_ack_recv_ms;
+	return (left > 0 ? left : 0);
 }

@@ -21,7 +21,7 @@ t_term_type '(i=0; while [ $i -lt 2000 ]; do i=$((i+1)); echo "HB $i"; sleep 0.0
 t_term_keys Enter
 t_term_wait_history '^HB 20$' 20
 t_relay hold >/dev/null || t_die "relay hold"
-# Typed at once: the heartbeat's last 400 ms are still on their way.
+# Typed at once: the heartbeat's last 200 ms are still on their way.
 t_term_type 'echo typed-in-flight-$((6 * 7))'
 t_term_keys Enter
 t_wait_notice 10

@@ -160,7 +160,7 @@ t_descendants()
 
 t_cleanup()
 {
-	local status=$? pid
+	local status=$? pid f
 	# Finish cleaning even if the terminal goes away meanwhile.
 	trap - EXIT
 	trap '' TERM INT HUP PIPE

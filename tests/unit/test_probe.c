@@ -48,6 +48,43 @@ test_stall(void)
 	CHECK(!tcpwatch_stalled(&h, 2000));
 }
 
+/* How long a stall check may wait: not past when a stall could be told. */
+static void
+test_quiet(void)
+{
+	struct tcp_health	h;
+
+	memset(&h, 0, sizeof h);
+	h.have_info = 1;
+	h.state = TCPWATCH_ESTABLISHED;
+	h.rtt_ms = 20;
+
+	/* Nothing in flight, acked 300 ms ago: no stall before 1.7 s. */
+	h.last_ack_recv_ms = 300;
+	CHECK(tcpwatch_quiet_ms(&h, 2000) == 1700);
+	/* The last ack is older than the timeout: look at once. */
+	h.last_ack_recv_ms = 2500;
+	CHECK(tcpwatch_quiet_ms(&h, 2000) == 0);
+	/* A slow link's four round trips count from the last ack too. */
+	h.rtt_ms = 900;
+	h.last_ack_recv_ms = 600;
+	CHECK(tcpwatch_quiet_ms(&h, 2000) == 3000);
+	h.rtt_ms = 20;
+
+	/* Something in flight, a socket not open, nothing known, no watch. */
+	h.last_ack_recv_ms = 300;
+	h.unacked = 1;
+	CHECK(tcpwatch_quiet_ms(&h, 2000) == 0);
+	h.unacked = 0;
+	h.state = TCPWATCH_SYN_SENT;
+	CHECK(tcpwatch_quiet_ms(&h, 2000) == 0);
+	h.state = TCPWATCH_ESTABLISHED;
+	h.have_info = 0;
+	CHECK(tcpwatch_quiet_ms(&h, 2000) == 0);
+	h.have_info = 1;
+	CHECK(tcpwatch_quiet_ms(&h, 0) == 0);
+}
+
 int
 main(void)
 {
@@ -98,5 +135,6 @@ main(void)
 	CHECK(!probe_is_loopback("example.org"));
 
 	test_stall();
+	test_quiet();
 	return (unit_done());
 }
