@@ -370,6 +370,7 @@ void	 tcpwatch_close(struct tcpwatch *);
 void	 tcpwatch_forget(struct tcpwatch *);
 int	 tcpwatch_health(struct tcpwatch *, long, struct tcp_health *);
 int	 tcpwatch_state(const struct tcpwatch *, long);
+int	 tcpwatch_look(const struct tcpwatch *, long, struct tcp_health *);
 int	 tcpwatch_stalled(const struct tcp_health *, long);
 long	 tcpwatch_quiet_ms(const struct tcp_health *, long);
 

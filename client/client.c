@@ -280,6 +280,7 @@ static void	 conn_maybe_done(struct conn *);
 static void	 conn_done(struct conn *);
 static void	 conn_err_line(struct conn *, const char *);
 static int	 conn_phase(struct client *, struct conn *);
+static int	 conn_login_stalled(struct client *, struct conn *);
 static void	 client_plan_path(struct client *);
 
 static void	 cb_tty_read(evutil_socket_t, short, void *);
@@ -1000,6 +1001,9 @@ conn_start(struct client *c, int speculative)
 			conn_reading(conn, 1);
 	}
 	event_add(conn->ev_err, NULL);
+	/* Its login is watched too (conn_login_stalled). */
+	if (c->watch_stalls && !evtimer_pending(c->ev_stall, NULL))
+		evtimer_add_ms(c->ev_stall, STALL_CHECK_MS);
 	return (conn);
 }
 
@@ -1534,6 +1538,31 @@ conn_phase(struct client *c, struct conn *conn)
 }
 
 /*
+ * An attempt that reached the server (its socket is open) but whose login
+ * gets no more answers: what ssh sent stays unacknowledged, resent, with
+ * no acknowledgement for the stall timeout. ssh would give up by itself
+ * only once its ConnectTimeout ran out, more than once over (10 s with
+ * ConnectTimeout 5). An attempt waiting for the user (a password) sends
+ * nothing, and is never taken for stalled.
+ */
+static int
+conn_login_stalled(struct client *c, struct conn *conn)
+{
+	struct tcp_health	h;
+
+	if (conn->established || conn->exited || conn->killing)
+		return (0);
+	if (tcpwatch_look(&c->tw, (long)conn->proc.pid, &h) != 1 ||
+	    !tcpwatch_stalled(&h, c->set->stall_timeout))
+		return (0);
+	log_debug("connection of ssh pid %ld: no reply during login, %u "
+	    "segments unacknowledged, %u resends, last acknowledgement %u ms "
+	    "ago", (long)conn->proc.pid, h.unacked, h.retransmits,
+	    h.last_ack_recv_ms);
+	return (1);
+}
+
+/*
  * While connected: is ssh's socket stuck with data the server does not
  * acknowledge? Skipped while output flows, which proves the link works.
  * Asked once a second at most; on an idle link, where ssh's keepalive is
@@ -1550,6 +1579,15 @@ cb_stall(evutil_socket_t fd, short events, void *arg)
 	struct timespec		 now;
 	long			 ms, next = STALL_CHECK_MS;
 
+	if (c->spec != NULL && conn_login_stalled(c, c->spec))
+		conn_discard(c->spec);
+	if (conn != NULL && conn_login_stalled(c, conn)) {
+		snprintf(c->down_reason, sizeof c->down_reason,
+		    "no reply during login");
+		client_set_down(c, NULL);
+		conn_kill(conn, INTENT_RECONNECT);
+		goto again;
+	}
 	if (c->saw_output) {
 		c->saw_output = 0;
 		goto again;

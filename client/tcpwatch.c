@@ -303,11 +303,21 @@ tcpwatch_state(const struct tcpwatch *tw, long pid)
 	struct tcp_health	h;
 	int			r;
 
-	if (tw->fd == -1)
-		return (-1);
-	if ((r = tcpwatch_find(tw->fd, pid, &h, NULL, NULL)) != 1)
+	if ((r = tcpwatch_look(tw, pid, &h)) != 1)
 		return (r);
 	return (h.state);
+}
+
+/*
+ * The whole health of another process's socket; returns as
+ * tcpwatch_health does. What tw remembers is left alone.
+ */
+int
+tcpwatch_look(const struct tcpwatch *tw, long pid, struct tcp_health *h)
+{
+	if (tw->fd == -1)
+		return (-1);
+	return (tcpwatch_find(tw->fd, pid, h, NULL, NULL));
 }
 
 #else /* !__linux__ */
@@ -340,6 +350,12 @@ tcpwatch_health(struct tcpwatch *tw, long pid, struct tcp_health *h)
 
 int
 tcpwatch_state(const struct tcpwatch *tw, long pid)
+{
+	return (-1);
+}
+
+int
+tcpwatch_look(const struct tcpwatch *tw, long pid, struct tcp_health *h)
 {
 	return (-1);
 }
