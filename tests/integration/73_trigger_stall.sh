@@ -11,24 +11,9 @@
 . "${TESTLIB:-$(dirname "$0")/../lib}/testlib.sh"
 command -v nft >/dev/null || { echo "SKIP: needs nft"; exit 77; }
 t_netns_own "$0" "$@"
-ip addr add 192.0.2.1/32 dev limpet0 || { echo "SKIP: ip addr"; exit 77; }
 t_init trigger_stall
 t_sshd_start
-echo "ListenAddress 192.0.2.1" >>"$T/sshd_config"
-t_sshd_restart
-cat >>"$T/ssh_config" <<EOF2
-Host direct
-	HostName 192.0.2.1
-	Port $T_SSHD_PORT
-	User $(id -un)
-	IdentityFile $T/user_key
-	IdentitiesOnly yes
-	UserKnownHostsFile $T/known_hosts
-	StrictHostKeyChecking yes
-	LogLevel INFO
-EOF2
-echo "[192.0.2.1]:$T_SSHD_PORT $(cut -d' ' -f1,2 "$T/host_key.pub")" \
-    >>"$T/known_hosts"
+t_sshd_direct 192.0.2.1
 
 t_term_start env XDG_CONFIG_HOME="$T/xdg" LIMPET_LOG="$T/limpet.log" \
     "$LIMPET" -F "$T/ssh_config" direct

@@ -490,6 +490,30 @@ t_term_run_shell() { t_term_start env PS1='$ ' dash -i; }
 # may change addresses and drop packets without touching the machine's
 # network. Skips (exit 77) without root, unshare or ip; the namespace and
 # everything in it go away with the test.
+# t_sshd_direct ADDRESS: in a namespace of t_netns_own's, after
+# t_sshd_start: sshd also listens on ADDRESS (added to limpet0), and
+# ssh_config gets Host direct for it. limpet watches the socket of a link
+# like that for stalls, as it does for any host not on loopback.
+t_sshd_direct()
+{
+	ip addr add "$1/32" dev limpet0 || t_skip "cannot add $1"
+	echo "ListenAddress $1" >>"$T/sshd_config"
+	t_sshd_restart
+	cat >>"$T/ssh_config" <<-EOF
+	Host direct
+		HostName $1
+		Port $T_SSHD_PORT
+		User $(id -un)
+		IdentityFile $T/user_key
+		IdentitiesOnly yes
+		UserKnownHostsFile $T/known_hosts
+		StrictHostKeyChecking yes
+		LogLevel INFO
+	EOF
+	echo "[$1]:$T_SSHD_PORT $(cut -d' ' -f1,2 "$T/host_key.pub")" \
+	    >>"$T/known_hosts"
+}
+
 t_netns_own()
 {
 	local script=$1

@@ -5,19 +5,27 @@
 #include "limpet.h"
 #include "tests/unit/unit.h"
 
-/* The stall rule of client/tcpwatch.c, on made-up kernel answers. */
+/* A made-up kernel answer about an open socket, 20 ms round trip. */
+static void
+open_socket(struct tcp_health *h, unsigned unacked, unsigned retransmits,
+    unsigned last_ack_recv_ms)
+{
+	memset(h, 0, sizeof *h);
+	h->have_info = 1;
+	h->state = TCPWATCH_ESTABLISHED;
+	h->rtt_ms = 20;
+	h->unacked = unacked;
+	h->retransmits = retransmits;
+	h->last_ack_recv_ms = last_ack_recv_ms;
+}
+
+/* The stall rule of client/tcpwatch.c. */
 static void
 test_stall(void)
 {
 	struct tcp_health	h;
 
-	memset(&h, 0, sizeof h);
-	h.have_info = 1;
-	h.state = TCPWATCH_ESTABLISHED;
-	h.unacked = 1;
-	h.retransmits = 2;
-	h.rtt_ms = 20;
-	h.last_ack_recv_ms = 2500;
+	open_socket(&h, 1, 2, 2500);
 	CHECK(tcpwatch_stalled(&h, 2000));
 	CHECK(!tcpwatch_stalled(&h, 3000));
 	CHECK(!tcpwatch_stalled(&h, 0));
@@ -54,13 +62,8 @@ test_quiet(void)
 {
 	struct tcp_health	h;
 
-	memset(&h, 0, sizeof h);
-	h.have_info = 1;
-	h.state = TCPWATCH_ESTABLISHED;
-	h.rtt_ms = 20;
-
 	/* Nothing in flight, acked 300 ms ago: no stall before 1.7 s. */
-	h.last_ack_recv_ms = 300;
+	open_socket(&h, 0, 0, 300);
 	CHECK(tcpwatch_quiet_ms(&h, 2000) == 1700);
 	/* The last ack is older than the timeout: look at once. */
 	h.last_ack_recv_ms = 2500;
