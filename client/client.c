@@ -1198,8 +1198,6 @@ cb_master_read(evutil_socket_t fd, short events, void *arg)
 			scrollback_begin(c->sb);
 		if (!c->target_ok && !evtimer_pending(c->ev_resolve, NULL))
 			evtimer_add_ms(c->ev_resolve, 1000);
-		if (c->watch_stalls && !evtimer_pending(c->ev_stall, NULL))
-			evtimer_add_ms(c->ev_stall, STALL_CHECK_MS);
 	}
 	client_answered(c);
 	client_set_up(c);
@@ -1582,9 +1580,7 @@ cb_stall(evutil_socket_t fd, short events, void *arg)
 	if (c->spec != NULL && conn_login_stalled(c, c->spec))
 		conn_discard(c->spec);
 	if (conn != NULL && conn_login_stalled(c, conn)) {
-		snprintf(c->down_reason, sizeof c->down_reason,
-		    "no reply during login");
-		client_set_down(c, NULL);
+		client_set_down(c, "no reply during login");
 		conn_kill(conn, INTENT_RECONNECT);
 		goto again;
 	}
@@ -2078,20 +2074,21 @@ cb_flash(evutil_socket_t fd, short events, void *arg)
 		    c->flash_text);
 		return;
 	}
-	/*
-	 * Not before the multiplexer, told the block came, has drawn its
-	 * screen (which would draw over the word at once) and stopped.
-	 */
-	if (c->flash_step == 1 && c->flash_waited < FLASH_WAIT_MS &&
-	    (c->flash_output || !c->flash_drew)) {
-		if (c->flash_output)
-			c->flash_drew = 1;
-		c->flash_output = 0;
-		c->flash_waited += FLASH_QUIET_MS;
-		evtimer_add_ms(c->ev_flash, FLASH_QUIET_MS);
-		return;
-	}
 	if (c->flash_step == 1) {
+		/*
+		 * Not before the multiplexer, told the block came, has drawn
+		 * its screen (which would draw over the word at once) and
+		 * stopped.
+		 */
+		if (c->flash_waited < FLASH_WAIT_MS &&
+		    (c->flash_output || !c->flash_drew)) {
+			if (c->flash_output)
+				c->flash_drew = 1;
+			c->flash_output = 0;
+			c->flash_waited += FLASH_QUIET_MS;
+			evtimer_add_ms(c->ev_flash, FLASH_QUIET_MS);
+			return;
+		}
 		tty_get_size(&c->tty, &ws);
 		n = notice_draw(buf, sizeof buf, ws.ws_row, ws.ws_col,
 		    c->flash_text);

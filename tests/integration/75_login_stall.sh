@@ -12,7 +12,6 @@
 command -v nft >/dev/null || { echo "SKIP: needs nft"; exit 77; }
 t_netns_own "$0" "$@"
 t_init login_stall
-t_sshd_start
 t_sshd_direct 192.0.2.1
 
 nft -f - <<EOF2 || t_die "nft"

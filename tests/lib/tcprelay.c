@@ -136,6 +136,13 @@ static int	 relay_fill(int, struct relay_buf *, int *);
 static int	 relay_drain(int, struct relay_buf *);
 static long long relay_now_ms(void);
 static int	 relay_fill_line(int, struct relay_line *, long, int *);
+static int	 relay_take(struct relay_conn *, int, struct relay_line *,
+		     struct relay_buf *, int *);
+static int	 relay_room(const struct relay_conn *,
+		     const struct relay_line *, const struct relay_buf *);
+static void	 relay_line_free(struct relay_line *);
+static long long relay_line_due(const struct relay_line *, long long,
+		     long long);
 static int	 relay_land(struct relay_line *, struct relay_buf *, int);
 static int	 relay_flight(struct relay_conn *);
 static int	 relay_next_due(int);
@@ -331,16 +338,9 @@ static void
 relay_free(struct relay_conn *c, int abort)
 {
 	struct relay_conn	**pp;
-	struct relay_chunk	 *k;
 
-	while ((k = c->c2s_line.head) != NULL) {
-		c->c2s_line.head = k->next;
-		free(k);
-	}
-	while ((k = c->s2c_line.head) != NULL) {
-		c->s2c_line.head = k->next;
-		free(k);
-	}
+	relay_line_free(&c->c2s_line);
+	relay_line_free(&c->s2c_line);
 	for (pp = &relay_conns; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -419,37 +419,83 @@ relay_now_ms(void)
 	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-/* Read from fd onto a lagging line; sets *eof when the peer finished. */
+/*
+ * Read from fd onto a lagging line, straight into a chunk of its own;
+ * returns as relay_fill does.
+ */
 static int
 relay_fill_line(int fd, struct relay_line *l, long lag_ms, int *eof)
 {
-	struct relay_chunk	*k;
-	char			 buf[RELAY_BUFSIZE];
+	struct relay_chunk	*k, *shrunk;
+	size_t			 room = RELAY_BUFSIZE - l->bytes;
 	ssize_t			 n;
 
 	if (l->bytes >= RELAY_BUFSIZE)
 		return (0);
-	n = read(fd, buf, RELAY_BUFSIZE - l->bytes);
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return (0);
-		return (-1);
-	}
-	if (n == 0) {
-		*eof = 1;
+	if ((k = malloc(sizeof *k + room)) == NULL)
+		relay_die("malloc");
+	n = read(fd, k->data, room);
+	if (n <= 0) {
+		free(k);
+		if (n == 0)
+			*eof = 1;
+		else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR)
+			return (-1);
 		return (0);
 	}
-	if ((k = malloc(sizeof *k + (size_t)n)) == NULL)
-		relay_die("malloc");
+	/* Shrunk to what came: a chunk may wait on the line for a while. */
+	if ((size_t)n < room &&
+	    (shrunk = realloc(k, sizeof *k + (size_t)n)) != NULL)
+		k = shrunk;
 	k->next = NULL;
 	k->due_ms = relay_now_ms() + lag_ms;
 	k->off = 0;
 	k->len = (size_t)n;
-	memcpy(k->data, buf, (size_t)n);
 	*l->tail = k;
 	l->tail = &k->next;
 	l->bytes += (size_t)n;
 	return (0);
+}
+
+/* Read from fd: onto its line under a lag, else into its buffer. */
+static int
+relay_take(struct relay_conn *c, int fd, struct relay_line *l,
+    struct relay_buf *b, int *eof)
+{
+	if (c->lag_ms > 0)
+		return (relay_fill_line(fd, l, c->lag_ms, eof));
+	return (relay_fill(fd, b, eof));
+}
+
+/* Whether one way has room for more: its line under a lag, else b. */
+static int
+relay_room(const struct relay_conn *c, const struct relay_line *l,
+    const struct relay_buf *b)
+{
+	return ((c->lag_ms > 0 ? l->bytes : b->len) < RELAY_BUFSIZE);
+}
+
+static void
+relay_line_free(struct relay_line *l)
+{
+	struct relay_chunk	*k;
+
+	while ((k = l->head) != NULL) {
+		l->head = k->next;
+		free(k);
+	}
+	l->tail = &l->head;
+	l->bytes = 0;
+}
+
+/* The sooner of ms and how long until the line's first chunk is due. */
+static long long
+relay_line_due(const struct relay_line *l, long long now, long long ms)
+{
+	if (l->head != NULL && l->head->due_ms - now < ms)
+		return (l->head->due_ms - now);
+	return (ms);
 }
 
 /* Move what is due from a line into b, and b on to fd. */
@@ -503,12 +549,8 @@ relay_next_due(int dflt)
 	long long		 now = relay_now_ms(), ms = dflt;
 
 	for (c = relay_conns; c != NULL; c = c->next) {
-		if (c->c2s_line.head != NULL &&
-		    c->c2s_line.head->due_ms - now < ms)
-			ms = c->c2s_line.head->due_ms - now;
-		if (c->s2c_line.head != NULL &&
-		    c->s2c_line.head->due_ms - now < ms)
-			ms = c->s2c_line.head->due_ms - now;
+		ms = relay_line_due(&c->c2s_line, now, ms);
+		ms = relay_line_due(&c->s2c_line, now, ms);
 	}
 	return (ms < 0 ? 0 : (int)ms);
 }
@@ -537,15 +579,13 @@ relay_io(struct relay_conn *c, short crev, short srev)
 	}
 
 	if ((crev & (POLLIN | POLLHUP | POLLERR)) && !c->c_eof) {
-		if ((c->lag_ms > 0 ? relay_fill_line(c->cfd, &c->c2s_line,
-		    c->lag_ms, &c->c_eof) :
-		    relay_fill(c->cfd, &c->c2s, &c->c_eof)) == -1)
+		if (relay_take(c, c->cfd, &c->c2s_line, &c->c2s,
+		    &c->c_eof) == -1)
 			goto reset;
 	}
 	if ((srev & (POLLIN | POLLHUP | POLLERR)) && !c->s_eof) {
-		if ((c->lag_ms > 0 ? relay_fill_line(c->sfd, &c->s2c_line,
-		    c->lag_ms, &c->s_eof) :
-		    relay_fill(c->sfd, &c->s2c, &c->s_eof)) == -1)
+		if (relay_take(c, c->sfd, &c->s2c_line, &c->s2c,
+		    &c->s_eof) == -1)
 			goto reset;
 	}
 	if (relay_drain(c->sfd, &c->c2s) == -1 ||
@@ -690,15 +730,13 @@ relay_loop(int tfd, int ufd)
 			if (c->connecting)
 				pfd[i + 1].events = POLLOUT;
 			else if (relay_moving(c)) {
-				if (!c->c_eof && (c->lag_ms > 0 ?
-				    c->c2s_line.bytes < RELAY_BUFSIZE :
-				    c->c2s.len < RELAY_BUFSIZE))
+				if (!c->c_eof &&
+				    relay_room(c, &c->c2s_line, &c->c2s))
 					pfd[i].events |= POLLIN;
 				if (c->s2c.len != 0)
 					pfd[i].events |= POLLOUT;
-				if (!c->s_eof && (c->lag_ms > 0 ?
-				    c->s2c_line.bytes < RELAY_BUFSIZE :
-				    c->s2c.len < RELAY_BUFSIZE))
+				if (!c->s_eof &&
+				    relay_room(c, &c->s2c_line, &c->s2c))
 					pfd[i + 1].events |= POLLIN;
 				if (c->c2s.len != 0)
 					pfd[i + 1].events |= POLLOUT;

@@ -197,13 +197,15 @@ t_cleanup()
 
 # ---- sshd ------------------------------------------------------------------
 
-# t_ssh_host ALIAS PORT [IDENTITY]: add a Host block to $T/ssh_config, and
-# the host key under that port to known_hosts.
+# t_ssh_host ALIAS PORT [IDENTITY [ADDRESS]]: add a Host block to
+# $T/ssh_config, and the host key under that address (127.0.0.1) and port
+# to known_hosts.
 t_ssh_host()
 {
+	local addr=${4:-127.0.0.1}
 	cat >>"$T/ssh_config" <<-EOF
 	Host $1
-		HostName 127.0.0.1
+		HostName $addr
 		Port $2
 		User $(id -un)
 		IdentityFile ${3:-$T/user_key}
@@ -214,8 +216,8 @@ t_ssh_host()
 		LogLevel INFO
 
 	EOF
-	grep -q "^\[127.0.0.1\]:$2 " "$T/known_hosts" 2>/dev/null ||
-	    echo "[127.0.0.1]:$2 $(cut -d' ' -f1,2 "$T/host_key.pub")" \
+	grep -qF "[$addr]:$2 " "$T/known_hosts" 2>/dev/null ||
+	    echo "[$addr]:$2 $(cut -d' ' -f1,2 "$T/host_key.pub")" \
 	    >>"$T/known_hosts"
 }
 
@@ -245,6 +247,7 @@ t_sshd_write_config()
 {
 	cat >"$T/sshd_config" <<-EOF
 	ListenAddress 127.0.0.1
+	${T_SSHD_ALSO_LISTEN:+ListenAddress $T_SSHD_ALSO_LISTEN}
 	Port $T_SSHD_PORT
 	HostKey $T/host_key
 	AuthorizedKeysFile $T/authorized_keys
@@ -490,28 +493,16 @@ t_term_run_shell() { t_term_start env PS1='$ ' dash -i; }
 # may change addresses and drop packets without touching the machine's
 # network. Skips (exit 77) without root, unshare or ip; the namespace and
 # everything in it go away with the test.
-# t_sshd_direct ADDRESS: in a namespace of t_netns_own's, after
-# t_sshd_start: sshd also listens on ADDRESS (added to limpet0), and
-# ssh_config gets Host direct for it. limpet watches the socket of a link
-# like that for stalls, as it does for any host not on loopback.
+# t_sshd_direct ADDRESS: in a namespace of t_netns_own's, t_sshd_start
+# with sshd also listening on ADDRESS (added to limpet0), and Host direct
+# for it in ssh_config. limpet watches the socket of a link like that for
+# stalls, as it does for any host not on loopback.
 t_sshd_direct()
 {
 	ip addr add "$1/32" dev limpet0 || t_skip "cannot add $1"
-	echo "ListenAddress $1" >>"$T/sshd_config"
-	t_sshd_restart
-	cat >>"$T/ssh_config" <<-EOF
-	Host direct
-		HostName $1
-		Port $T_SSHD_PORT
-		User $(id -un)
-		IdentityFile $T/user_key
-		IdentitiesOnly yes
-		UserKnownHostsFile $T/known_hosts
-		StrictHostKeyChecking yes
-		LogLevel INFO
-	EOF
-	echo "[$1]:$T_SSHD_PORT $(cut -d' ' -f1,2 "$T/host_key.pub")" \
-	    >>"$T/known_hosts"
+	T_SSHD_ALSO_LISTEN=$1
+	t_sshd_start
+	t_ssh_host direct "$T_SSHD_PORT" "" "$1"
 }
 
 t_netns_own()
