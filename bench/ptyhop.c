@@ -22,6 +22,11 @@
  * pipe and the pty to its own stdout. Nothing is looked at. The terminal
  * is put in raw mode and back; the window size is copied once. Exits with
  * the command's status once the pipe and the pty are done with.
+ *
+ * With -p, the command's stdin is a pipe instead of the pty, which stays
+ * its controlling terminal and stderr: what the pty on ssh's stdin costs
+ * a keystroke, measured. ssh then needs -tt, and gets no window size and
+ * no terminal modes, which is why limpet cannot run it that way.
  */
 
 #include <sys/types.h>
@@ -31,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +81,16 @@ main(int argc, char **argv)
 	struct winsize	 ws;
 	struct pollfd	 pfd[3];
 	pid_t		 pid;
-	int		 master, slave, out[2], status, tty, live = 2;
+	int		 master, slave, out[2], in[2] = { -1, -1 }, status, tty;
+	int		 live = 2, keys, pipe_in = 0;
 
+	if (argc > 1 && strcmp(argv[1], "-p") == 0) {
+		pipe_in = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: ptyhop command [arg ...]\n");
+		fprintf(stderr, "usage: ptyhop [-p] command [arg ...]\n");
 		return (64);
 	}
 	tty = isatty(STDIN_FILENO);
@@ -86,7 +98,7 @@ main(int argc, char **argv)
 	if (tty)
 		ioctl(STDIN_FILENO, TIOCGWINSZ, &ws);
 	if (openpty(&master, &slave, NULL, NULL, tty ? &ws : NULL) == -1 ||
-	    pipe(out) == -1) {
+	    pipe(out) == -1 || (pipe_in && pipe(in) == -1)) {
 		perror("ptyhop");
 		return (1);
 	}
@@ -97,19 +109,29 @@ main(int argc, char **argv)
 	case 0:
 		setsid();
 		ioctl(slave, TIOCSCTTY, 0);
-		dup2(slave, STDIN_FILENO);
+		dup2(pipe_in ? in[0] : slave, STDIN_FILENO);
 		dup2(out[1], STDOUT_FILENO);
 		dup2(slave, STDERR_FILENO);
 		close(master);
 		close(slave);
 		close(out[0]);
 		close(out[1]);
+		if (pipe_in) {
+			close(in[0]);
+			close(in[1]);
+		}
 		execvp(argv[1], argv + 1);
 		perror(argv[1]);
 		_exit(127);
 	}
 	close(slave);
 	close(out[1]);
+	if (pipe_in)
+		close(in[0]);
+	keys = pipe_in ? in[1] : master;
+	/* A pipe whose reader is gone fails the write, as a pty would not. */
+	if (pipe_in)
+		signal(SIGPIPE, SIG_IGN);
 	if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		raw = saved;
 		cfmakeraw(&raw);
@@ -128,9 +150,12 @@ main(int argc, char **argv)
 			break;
 		}
 		if ((pfd[0].revents & (POLLIN|POLLHUP)) &&
-		    copy(STDIN_FILENO, master) == -1) {
-			/* The end of input, as a terminal would say it. */
-			(void)write(master, "\004", 1);
+		    copy(STDIN_FILENO, keys) == -1) {
+			/* The end of input, as a terminal or a pipe says it. */
+			if (pipe_in)
+				close(in[1]);
+			else
+				(void)write(master, "\004", 1);
 			pfd[0].fd = -1;
 		}
 		if ((pfd[1].revents & (POLLIN|POLLHUP)) &&
