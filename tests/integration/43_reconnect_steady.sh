@@ -10,7 +10,8 @@ t_sshd_start
 steady()
 {
 	local mux=$1 old seen last
-	t_limpet_start --mux "$mux" --session "st_$mux" testhost
+	t_limpet_start --log "$T/limpet-$mux.log" --debug --mux "$mux" \
+	    --session "st_$mux" testhost
 	t_remote_shell_pid "start_$mux" >/dev/null ||
 	    t_die "$mux: no shell in the session"
 	t_hb_start
