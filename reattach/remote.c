@@ -160,8 +160,13 @@ remote_screen(const char *name, const char *replay)
  * than its screen (the alternate screen, or copy mode scrolled back into
  * the history: the terminal showed rows it already had), then the history
  * and the pane, in one command list so no output lands between them; with
- * no history, "-E -1" still prints the pane's first row, which is dropped. screen writes its history and window into a file with
- * "hardcopy -h"; "-Q info" says how many of those rows are the window.
+ * no history, "-E -1" still prints the pane's first row, which is dropped.
+ * screen writes its history and window into a file with "hardcopy -h";
+ * "-Q info" says how many of those rows are the window. "screen -X"
+ * returns once the command is sent, not done: with the session busy
+ * printing, the file could still be empty when read (4 to 6 times in 100
+ * here). The session takes commands in turn and answers a query only once
+ * it got to it, so the query goes second and the file is whole after it.
  */
 #define REPLAY_AWK \
 	"BEGIN { alt = 0; getline hd; " \
@@ -260,9 +265,10 @@ remote_replay_screen(const struct replay_anchor *a)
 	awk = remote_replay_awk(a, 1);
 	xasprintf(&s, REMOTE_BLOCK_TTY "echo %s; "
 	    "if [ -n \"$s\" ] && f=$(mktemp 2>/dev/null); then "
-	    "{ echo \"$(screen -S \"$s\" -Q info 2>/dev/null)\"; "
 	    "screen -S \"$s\" -X hardcopy -h \"$f\" 2>/dev/null; "
-	    "cat \"$f\"; } | %s; rm -f \"$f\"; fi; echo %s; ",
+	    "info=$(screen -S \"$s\" -Q info 2>/dev/null); "
+	    "{ echo \"$info\"; cat \"$f\"; } | %s; rm -f \"$f\"; fi; "
+	    "echo %s; ",
 	    REPLAY_BEGIN, awk, REPLAY_END);
 	free(awk);
 	return (s);

@@ -52,10 +52,31 @@ exit 0
 EOF
 
 # A screen that lists $FAKE_LS and, on -dmS, adds the new session to it
-# unless FAKE_CREATE=no.
+# unless FAKE_CREATE=no. With FAKE_COPY, the session's history and window
+# are that file's rows, its last three the window, and it behaves as
+# screen does when busy: "-X hardcopy" returns at once and the file is
+# written a moment later, and "-Q" is answered only once that is done.
 cat >"$TMP/both/screen" <<'EOF'
 #!/bin/sh
 echo "screen $*" >>"$FAKE_LOG"
+case "$3 $4" in
+"-X hardcopy")
+	[ -n "$FAKE_COPY" ] || exit 0
+	: >"$FAKE_COPY.busy"
+	{ /bin/sleep 0.3; /bin/cat "$FAKE_COPY" >"$6"; /bin/rm "$FAKE_COPY.busy"; } &
+	exit 0
+	;;
+"-Q info")
+	[ -n "$FAKE_COPY" ] || exit 0
+	n=0
+	while [ -e "$FAKE_COPY.busy" ] && [ $n -lt 100 ]; do
+		/bin/sleep 0.05
+		n=$((n + 1))
+	done
+	echo "(1,3)/(80,3)+1024 +flow 0(sh)"
+	exit 0
+	;;
+esac
 case $1 in
 -ls)
 	if [ -s "$FAKE_LS" ]; then
@@ -94,6 +115,9 @@ echo 'exit 0' >>"$IN"
 # What limpet sends once a replay block came, after which the keys go:
 # anything typed ahead on that line goes with it.
 IN_ACK=$TMP/in-ack
+# A session's history and window for the fake screen's hardcopy.
+COPY=$TMP/hardcopy
+printf 'HB %s\n' 1 2 3 4 5 6 7 8 >"$COPY"
 { echo 'typed ahead limpet-replay-ack'; cat "$IN"; } >"$IN_ACK"
 
 TIMEOUT=
@@ -121,7 +145,7 @@ run() {
 	: >"$LOG"
 	$TIMEOUT env -i HOME="$TMP/home" PATH="$TMP/$r_dir" SHELL="$r_sh" \
 	    TERM=dumb FAKE_LOG="$LOG" FAKE_LS="$LS" FAKE_CREATE="$r_create" \
-	    "$r_sh" -c "$cmd" <"$r_in" >"$OUT" 2>"$ERR"
+	    FAKE_COPY="${R_COPY-}" "$r_sh" -c "$cmd" <"$r_in" >"$OUT" 2>"$ERR"
 	rc=$?
 }
 
@@ -212,10 +236,15 @@ for name in bash dash zsh fish tcsh; do
 	printf '\t12345.name_1\t(Detached)\n' >"$LS"
 	run "$sh" both screen name_1 yes 30 HB1
 	check "$name screen replay: argv" "$(log)" \
-	    "screen -ls|screen -S 12345.name_1 -Q info|screen -S 12345.name_1 -X hardcopy -h $(sed -n 's/.*hardcopy -h //p' "$LOG")|screen -D -r 12345.name_1|"
+	    "screen -ls|screen -S 12345.name_1 -X hardcopy -h $(sed -n 's/.*hardcopy -h //p' "$LOG")|screen -S 12345.name_1 -Q info|screen -D -r 12345.name_1|"
 	check "$name screen replay: block" "$(tr '\n' '|' <"$OUT")" \
 	    "limpet-replay-begin|limpet-replay-info 0 0 0 0|limpet-replay-end|"
 	check "$name screen replay: quiet" "$(cat "$ERR")" ""
+	# A busy session writes the hardcopy only after -X returned: the
+	# rows are there all the same, and the anchor (HB 3 to HB 5) found.
+	R_COPY=$COPY run "$sh" both screen name_1 yes 2 HB3 HB4 HB5
+	check "$name screen replay, busy: block" "$(tr '\n' '|' <"$OUT")" \
+	    "limpet-replay-begin|limpet-replay-info 3 0 0 1|HB 3|HB 4|HB 5|limpet-replay-cut|HB 6|HB 7|HB 8|limpet-replay-end|"
 	run "$sh" neither auto name_1 yes 30 HB1
 	check "$name auto neither replay: an empty block first" \
 	    "$(head -n 2 "$OUT" | tr '\n' '|')" \
