@@ -243,6 +243,11 @@ t_sshd_wait_up()
 	return 1
 }
 
+# MaxStartups: the relay accepts connections while it holds the link and
+# connects them to sshd, where a real dead link would never deliver them;
+# limpet's attempts would otherwise pile up there unauthenticated past
+# sshd's default of 10 and have sshd drop the very one that comes through
+# once the link is let go.
 t_sshd_write_config()
 {
 	cat >"$T/sshd_config" <<-EOF
@@ -261,6 +266,7 @@ t_sshd_write_config()
 	X11Forwarding no
 	PrintMotd no
 	PrintLastLog no
+	MaxStartups 200
 	LogLevel VERBOSE
 	SetEnv HOME=$T/home TMUX_TMPDIR=$T/rtmux SCREENDIR=$T/rscreen ${T_SSHD_SETENV:-}
 	EOF
