@@ -754,6 +754,8 @@ sb_watch(struct scrollback_state *sb)
 	if (found == -1)
 		return;
 
+	if (found == 0)
+		log_debug("replay: the redraw starts at the block's pane");
 	if (found > 0) {
 		/*
 		 * Insert the rows at the top (the bottom ones fall off),
