@@ -49,10 +49,15 @@
  * a line that never comes costs that long, not the session; the end of
  * input ends the wait too. The terminal modes are set before the block,
  * not after it, so nothing but the round trip stands between the
- * capture and the attach. The multiplexer sets its own modes.
+ * capture and the attach. The multiplexer sets its own modes. Until it
+ * does, keys typed after the line wait in the terminal's input for it,
+ * so none of them may act on their own: C-c typed as the session came
+ * back would kill this script (and the reattach) instead of reaching
+ * the program in the session, C-s would stop its output, C-v or C-o
+ * would be eaten.
  */
 #define REMOTE_BLOCK_TTY \
-	"stty -echo -icanon min 0 time 250 2>/dev/null; "
+	"stty -echo -icanon -isig -ixon -iexten min 0 time 250 2>/dev/null; "
 #define REMOTE_ACK_WAIT \
 	"while IFS= read -r l; do case $l in *" REPLAY_ACK ") break;; " \
 	"esac; done; "

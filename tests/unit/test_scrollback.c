@@ -209,8 +209,9 @@ check_replay(void)
 	CHECK(cmd != NULL && strstr(cmd, "L2") == NULL);
 	CHECK(cmd != NULL && strstr(cmd, "-v b=5 ") != NULL);
 	/* The remote waits for word that the block came before it attaches. */
-	CHECK(cmd != NULL && strstr(cmd, "stty -echo -icanon min 0 time 250 "
-	    "2>/dev/null; echo " REPLAY_BEGIN "; ") != NULL);
+	CHECK(cmd != NULL && strstr(cmd, "stty -echo -icanon -isig -ixon "
+	    "-iexten min 0 time 250 2>/dev/null; echo " REPLAY_BEGIN "; ") !=
+	    NULL);
 	CHECK(cmd != NULL && strstr(cmd, REPLAY_END "; while IFS= read -r l; "
 	    "do case $l in *" REPLAY_ACK ") break;; esac; done; exec tmux ") !=
 	    NULL);
