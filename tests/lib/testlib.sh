@@ -708,17 +708,17 @@ t_hb_start()
 }
 
 # t_hb_stop: stop the heartbeat and wait until the terminal has all of it.
-# It has stopped once no line came for a second (it prints every 50 ms);
-# keys typed before that would be echoed in among its lines. Once the
-# next command's output is on the terminal, so is everything before it,
-# rows limpet adds after the multiplexer's redraw included: a check made
-# sooner could see the terminal between the redraw and those rows.
+# It has stopped once no line came for half a second (it prints every
+# 50 ms); keys typed before that would be echoed in among its lines. Once
+# the next command's output is on the terminal, so is everything before
+# it, rows limpet adds after the multiplexer's redraw included: a check
+# made sooner could see the terminal between the redraw and those rows.
 t_hb_stop()
 {
 	local was now
 	t_term_keys C-c
 	now=$(t_hb_last)
-	t_poll 20 eval 'was=$now; sleep 1; now=$(t_hb_last); [ "$now" = "$was" ]' ||
+	t_poll 20 eval 'was=$now; sleep 0.5; now=$(t_hb_last); [ "$now" = "$was" ]' ||
 	    t_die "the heartbeat did not stop"
 	t_term_type "echo HB-ST''OPPED"
 	t_term_keys Enter
