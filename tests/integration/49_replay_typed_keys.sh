@@ -21,15 +21,6 @@ kept_after_replay()
 	    END { exit !(seen && !gone) }' "$1"
 }
 
-# hb_still MUX NAME: the heartbeat printed nothing new for a second.
-hb_still()
-{
-	local a
-	a=$(t_hb_remote_last "$1" "$2")
-	sleep 1
-	[ "$(t_hb_remote_last "$1" "$2")" = "$a" ]
-}
-
 typed()
 {
 	local mux=$1 name=tk_$1 pid seen
@@ -47,7 +38,7 @@ typed()
 	    t_die "$mux: the heartbeat did not go on during the outage"
 	t_relay pass >/dev/null || t_die "relay pass"
 	t_check "$mux: C-c typed during the outage stops the heartbeat once the session is back" \
-	    t_poll 20 hb_still "$mux" "$name"
+	    t_poll 20 t_still 1 t_hb_remote_last "$mux" "$name"
 	t_check "$mux: and the session is the one from before" \
 	    t_same_shell "after_$name" "$pid" 20
 	t_check "$mux: the connection that brought the replay is still the one" \

@@ -115,10 +115,10 @@ echo 'exit 0' >>"$IN"
 # What limpet sends once a replay block came, after which the keys go:
 # anything typed ahead on that line goes with it.
 IN_ACK=$TMP/in-ack
+{ echo 'typed ahead limpet-replay-ack'; cat "$IN"; } >"$IN_ACK"
 # A session's history and window for the fake screen's hardcopy.
 COPY=$TMP/hardcopy
 printf 'HB %s\n' 1 2 3 4 5 6 7 8 >"$COPY"
-{ echo 'typed ahead limpet-replay-ack'; cat "$IN"; } >"$IN_ACK"
 
 TIMEOUT=
 if command -v timeout >/dev/null 2>&1; then

@@ -83,6 +83,17 @@ t_poll()
 	done
 }
 
+# t_still SECONDS CMD...: CMD prints the same twice, SECONDS apart (what
+# it watches has stopped moving).
+t_still()
+{
+	local secs=$1 first
+	shift
+	first=$("$@")
+	sleep "$secs"
+	[ "$("$@")" = "$first" ]
+}
+
 # t_never SECONDS CMD...: succeed only if CMD fails on every poll for the
 # whole period. This is how "nothing happens" is observed.
 t_never()
@@ -715,11 +726,8 @@ t_hb_start()
 # made sooner could see the terminal between the redraw and those rows.
 t_hb_stop()
 {
-	local was now
 	t_term_keys C-c
-	now=$(t_hb_last)
-	t_poll 20 eval 'was=$now; sleep 0.5; now=$(t_hb_last); [ "$now" = "$was" ]' ||
-	    t_die "the heartbeat did not stop"
+	t_poll 20 t_still 0.5 t_hb_last || t_die "the heartbeat did not stop"
 	t_term_type "echo HB-ST''OPPED"
 	t_term_keys Enter
 	t_term_wait '^HB-STOPPED$' 20
