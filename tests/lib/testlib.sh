@@ -431,18 +431,7 @@ t_term_has() { t_term_screen | grep -Eq -- "$1"; }
 
 # t_term_quiet [SECS]: wait (at most SECS, default 5) until the screen
 # stays the same for 0.3 s; 1 if it never did.
-t_term_quiet()
-{
-	local deadline=$(( $(t_now_us) + ${1:-5} * 1000000 )) was now
-	was=$(t_term_screen)
-	while [ "$(t_now_us)" -lt "$deadline" ]; do
-		sleep 0.3
-		now=$(t_term_screen)
-		[ "$now" = "$was" ] && return 0
-		was=$now
-	done
-	return 1
-}
+t_term_quiet() { t_poll "${1:-5}" t_still 0.3 t_term_screen; }
 
 # Where the terminal's cursor is: its row, and how many rows are history.
 t_term_where()
@@ -751,7 +740,7 @@ t_hb_remote_last()
 		t_remote_screen -S "$(t_remote_screen -ls | sed -n "s/^[[:space:]]*\([0-9]*\.$2\)[[:space:]].*/\1/p" | head -n 1)" \
 		    -X hardcopy -h "$f" >/dev/null 2>&1
 		# screen may still be writing it.
-		t_poll 3 eval '[ -s "$f" ] && s1=$(wc -c <"$f") && sleep 0.2 && [ "$(wc -c <"$f")" = "$s1" ]'
+		t_poll 3 eval '[ -s "$f" ] && t_still 0.2 wc -c "$f"'
 		cat "$f" 2>/dev/null ;;
 	esac | sed -n 's/^HB \([0-9][0-9]*\)$/\1/p' | sort -n | tail -n 1 |
 	    grep . || echo 0
