@@ -713,10 +713,18 @@ t_hb_start()
 # the next command's output is on the terminal, so is everything before
 # it, rows limpet adds after the multiplexer's redraw included: a check
 # made sooner could see the terminal between the redraw and those rows.
+# A C-c typed within a moment of tmux's attach is now and then lost (a
+# known problem, 2 runs in 31 under ASan and load), so one that changed
+# nothing is typed once more, and said so; 49 checks C-c's delivery.
 t_hb_stop()
 {
 	t_term_keys C-c
-	t_poll 20 t_still 0.5 t_hb_last || t_die "the heartbeat did not stop"
+	if ! t_poll 5 t_still 0.5 t_hb_last; then
+		t_log "the heartbeat went on after C-c: typed again"
+		t_term_keys C-c
+		t_poll 20 t_still 0.5 t_hb_last ||
+		    t_die "the heartbeat did not stop"
+	fi
 	t_term_type "echo HB-ST''OPPED"
 	t_term_keys Enter
 	t_term_wait '^HB-STOPPED$' 20
